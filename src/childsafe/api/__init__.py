@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): one router module per resource, pydantic schemas beside each router."""

@@ -1,0 +1,4 @@
+"""All tables, one module per area. Importing this package registers them on Base.metadata.
+
+To add an area: write `tables/<area>.py` and import it here.
+"""

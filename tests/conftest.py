@@ -1,0 +1,78 @@
+"""Shared fixtures: the real databases (SQLite always, PostgreSQL when DATABASE_URL is set)
+and the ../shared datasets (tests that need them skip cleanly without them)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from childsafe.store.db import Database, database_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("CHILDSAFE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs the research datasets at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if not url or "postgres" not in url:
+        return None
+    return database_url(url)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end.
+
+    A database of its own keeps parallel test runs from trampling each other's tables.
+    """
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip("set DATABASE_URL to a PostgreSQL server to run the PostgreSQL tests")
+    name = f"childsafe_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for each real backend; PostgreSQL tables are reset between tests."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'childsafe.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[Database]:
+    """A migrated database on each backend."""
+    db = Database(db_url)
+    db.migrate()
+    try:
+        yield db
+    finally:
+        db.dispose()
