@@ -6,17 +6,24 @@ import importlib
 
 from fastapi import FastAPI
 
+from childsafe.api.errors import install_error_handlers
+from childsafe.api.lifecycle import lifespan
+from childsafe.store.db import Database
+
 # One line per resource router: ("childsafe.api.<module>", "router").
-ROUTERS: list[tuple[str, str]] = [
-]
+ROUTERS: list[tuple[str, str]] = []
 
 
-def create_app() -> FastAPI:
+def create_app(database: Database | None = None) -> FastAPI:
+    """The app owns one Database (app.state.database); pass one to share it (tests, bench)."""
     app = FastAPI(
+        lifespan=lifespan,
         title="childsafe",
         version="0.1.0",
         description="Safeguarding engine for children's online chat: verdicts, alerts, reports.",
     )
+    app.state.database = database or Database()
+    install_error_handlers(app)
     for module_path, attribute in ROUTERS:
         app.include_router(getattr(importlib.import_module(module_path), attribute))
     return app

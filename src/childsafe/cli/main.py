@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS: list[str] = [
+    "serve",
+    "apikey",
 ]
 
 

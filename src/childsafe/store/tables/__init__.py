@@ -2,3 +2,5 @@
 
 To add an area: write `tables/<area>.py` and import it here.
 """
+
+from childsafe.store.tables import service  # noqa: F401

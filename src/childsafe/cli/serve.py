@@ -1,0 +1,63 @@
+"""`childsafe serve`: the HTTP API (FastAPI on uvicorn), migrating the database first."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import uvicorn
+
+from childsafe.api.app import create_app
+from childsafe.store.db import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the HTTP API (SQLite by default, PostgreSQL when DATABASE_URL is set)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (0 picks a free one)")
+    parser.add_argument("--database-url", help="overrides DATABASE_URL")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    database = Database(args.database_url)
+    database.migrate()
+    app = create_app(database)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        # One process: the message screener keeps each conversation's detector state in memory
+        # and is its only writer (see childsafe.screening).
+        workers=1,
+        access_log=args.access_log,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    _announce_url_when_listening(server, database)
+    server.run()
+    database.dispose()
+    return 0
+
+
+def _announce_url_when_listening(server: uvicorn.Server, database: Database) -> None:
+    """Print the real URL (the port may have been 0) once the socket is bound."""
+    startup = server.startup
+
+    async def startup_then_announce(sockets: list | None = None) -> None:
+        await startup(sockets=sockets)
+        for listener in server.servers:
+            for sock in listener.sockets:
+                host, port = sock.getsockname()[:2]
+                shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+                print(f"childsafe API on http://{shown}:{port}  (docs: http://{shown}:{port}/docs)")
+        print(f"database: {database.engine.url.render_as_string(hide_password=True)}", flush=True)
+
+    server.startup = startup_then_announce  # type: ignore[method-assign]
