@@ -1,0 +1,116 @@
+"""The policy engine: named signals in, a verdict with its reasons out. No rule lives here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from childsafe.policy.schema import Condition, PolicyFile, Priority, Rule, Verdict
+
+DEFAULT_POLICY = Path(__file__).with_name("rules.yaml")
+
+log = logging.getLogger("childsafe.policy")
+
+Signals = Mapping[str, Any]
+
+
+class PolicyError(ValueError):
+    """The policy file is unreadable or a rule in it is invalid (the message names which)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: Rule
+    # The signals the rule's conditions looked at, with their values: the "why".
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    alert: Priority | None
+    notice: str | None
+    matches: tuple[Match, ...]  # enforced rules, strictest first
+    shadow_matches: tuple[Match, ...] = field(default=())
+
+
+def _holds(condition: Condition, signals: Signals) -> bool:
+    return all(test.holds(signals.get(name), name in signals) for name, test in condition.items())
+
+
+def _evidence(rule: Rule, signals: Signals) -> dict[str, Any]:
+    names = set(rule.when).union(*(set(c) for c in rule.when_any))
+    return {name: signals[name] for name in sorted(names) if name in signals}
+
+
+class Policy:
+    def __init__(self, rules: list[Rule], source: str = "<memory>") -> None:
+        self.rules = rules
+        self.source = source
+
+    @classmethod
+    def load(cls, path: Path | str) -> Policy:
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise PolicyError(f"policy {path}: cannot read: {error}") from error
+        return cls.from_mapping(raw, str(path))
+
+    @classmethod
+    def default(cls) -> Policy:
+        return cls.load(DEFAULT_POLICY)
+
+    @classmethod
+    def from_mapping(cls, raw: Any, source: str = "<memory>") -> Policy:
+        try:
+            return cls(PolicyFile.model_validate(raw).rules, source)
+        except ValidationError as error:
+            raise PolicyError(f"policy {source}: {_describe(error, raw)}") from error
+
+    def evaluate(self, signals: Signals) -> Decision:
+        matches: list[Match] = []
+        shadow: list[Match] = []
+        for rule in self.rules:
+            if not _holds(rule.when, signals):
+                continue
+            if rule.when_any and not any(_holds(c, signals) for c in rule.when_any):
+                continue
+            (shadow if rule.shadow else matches).append(Match(rule, _evidence(rule, signals)))
+        for match in shadow:
+            log.info("shadow rule %s matched (not enforced): %s", match.rule.id, match.evidence)
+        matches.sort(key=lambda m: m.rule.verdict.severity, reverse=True)
+        verdict = matches[0].rule.verdict if matches else Verdict.ALLOW
+        alerts = [m.rule.alert for m in matches if m.rule.alert is not None]
+        notice = next((m.rule.notice for m in matches if m.rule.notice), None)
+        return Decision(
+            verdict=verdict,
+            alert=max(alerts, key=lambda p: p.severity) if alerts else None,
+            notice=notice,
+            matches=tuple(matches),
+            shadow_matches=tuple(shadow),
+        )
+
+
+def _describe(error: ValidationError, raw: Any) -> str:
+    """Name the rule (index and id) each error is in, then what is wrong with it."""
+    parts = []
+    for item in error.errors():
+        location = list(item["loc"])
+        where = ".".join(str(p) for p in location) or "file"
+        if len(location) >= 2 and location[0] == "rules" and isinstance(location[1], int):
+            index = location[1]
+            rules = raw.get("rules") if isinstance(raw, dict) else None
+            rule_id = None
+            if isinstance(rules, list) and index < len(rules) and isinstance(rules[index], dict):
+                rule_id = rules[index].get("id")
+            field_path = ".".join(str(p) for p in location[2:]) or "rule"
+            where = f"rule #{index + 1} ({rule_id or 'no id'}), {field_path}"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,140 @@
+from pathlib import Path
+
+import pytest
+
+from childsafe.policy import Policy, PolicyError, Priority, Verdict
+
+
+def child_signals(**extra: object) -> dict[str, object]:
+    return {
+        "contact.gate": "deliver",
+        "contact.reason": "connected",
+        "connected": True,
+        "sender.age_band": "adult",
+        "recipient.age_band": "under_13",
+        "recipient.is_child": True,
+        "sender.is_child": False,
+        "conversation.risk": 0.1,
+        "conversation.alert": False,
+        **extra,
+    }
+
+
+def test_shipped_policy_loads_and_a_quiet_message_is_allowed() -> None:
+    decision = Policy.default().evaluate(child_signals())
+    assert decision.verdict is Verdict.ALLOW
+    assert decision.matches == ()
+    assert decision.alert is None
+
+
+def test_strictest_verdict_wins_and_every_match_is_a_reason() -> None:
+    decision = Policy.default().evaluate(
+        child_signals(**{"cue.secrecy": 0.7, "cue.meeting": 0.9, "conversation.alert": True})
+    )
+    assert decision.verdict is Verdict.HOLD
+    assert decision.alert is Priority.HIGH
+    ids = [m.rule.id for m in decision.matches]
+    assert ids[0] == "meeting_request_from_adult"
+    assert {"secrecy_request_to_child", "grooming_risk_crossed"} <= set(ids)
+    secrecy = next(m for m in decision.matches if m.rule.id == "secrecy_request_to_child")
+    assert secrecy.evidence["cue.secrecy"] == 0.7
+
+
+def test_cues_between_children_do_not_trigger_adult_rules() -> None:
+    signals = child_signals(**{"sender.age_band": "13_15", "cue.secrecy": 0.7})
+    assert Policy.default().evaluate(signals).verdict is Verdict.ALLOW
+
+
+def test_shadow_rule_is_reported_but_not_enforced() -> None:
+    policy = Policy.from_mapping(
+        {
+            "version": 1,
+            "rules": [
+                {
+                    "id": "trial",
+                    "description": "trial rule",
+                    "when": {"conversation.risk": {"gte": 0.5}},
+                    "verdict": "block",
+                    "alert": "high",
+                    "shadow": True,
+                }
+            ],
+        }
+    )
+    decision = policy.evaluate(child_signals(**{"conversation.risk": 0.6}))
+    assert decision.verdict is Verdict.ALLOW and decision.alert is None
+    assert [m.rule.id for m in decision.shadow_matches] == ["trial"]
+
+
+def test_operators_and_missing_signals() -> None:
+    policy = Policy.from_mapping(
+        {
+            "version": 1,
+            "rules": [
+                {
+                    "id": "absent",
+                    "description": "d",
+                    "when": {"x": {"present": False}},
+                    "verdict": "warn",
+                },
+                {
+                    "id": "between",
+                    "description": "d",
+                    "when": {"n": {"gt": 1, "lte": 3}},
+                    "verdict": "blur",
+                },
+                {
+                    "id": "either",
+                    "description": "d",
+                    "when_any": [{"a": 1}, {"b": {"in": ["p", "q"]}}],
+                    "verdict": "hold",
+                },
+            ],
+        }
+    )
+    assert policy.evaluate({"x": 1}).verdict is Verdict.ALLOW
+    assert policy.evaluate({}).verdict is Verdict.WARN
+    assert policy.evaluate({"x": 1, "n": 3}).verdict is Verdict.BLUR
+    assert policy.evaluate({"x": 1, "n": 4}).verdict is Verdict.ALLOW
+    assert policy.evaluate({"x": 1, "n": "3"}).verdict is Verdict.ALLOW
+    assert policy.evaluate({"x": 1, "b": "q"}).verdict is Verdict.HOLD
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (
+            [{"id": "r1", "description": "d", "when": {"a": 1}, "verdict": "maybe"}],
+            r"rule #1 \(r1\), verdict",
+        ),
+        ([{"id": "r1", "description": "d", "verdict": "warn"}], r"rule #1 \(r1\).*needs `when`"),
+        (
+            [
+                {"id": "ok", "description": "d", "when": {"a": 1}, "verdict": "warn"},
+                {"id": "r2", "description": "d", "when": {"a": {"approx": 1}}, "verdict": "warn"},
+            ],
+            r"rule #2 \(r2\), when\.a\.approx",
+        ),
+        (
+            [{"id": "Bad Id", "description": "d", "when": {"a": 1}, "verdict": "warn"}],
+            r"rule #1 \(Bad Id\), id",
+        ),
+        (
+            [
+                {"id": "dup", "description": "d", "when": {"a": 1}, "verdict": "warn"},
+                {"id": "dup", "description": "d", "when": {"a": 2}, "verdict": "warn"},
+            ],
+            "duplicate rule id 'dup'",
+        ),
+    ],
+)
+def test_invalid_rules_are_named_in_the_error(rules, message) -> None:
+    with pytest.raises(PolicyError, match=message):
+        Policy.from_mapping({"version": 1, "rules": rules})
+
+
+def test_unreadable_yaml_is_a_policy_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: [unclosed")
+    with pytest.raises(PolicyError, match="cannot read"):
+        Policy.load(path)
