@@ -1,0 +1,60 @@
+"""The cue interface shared by every cue detector module."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Chat spellings that the cue patterns share; `{YOU}` etc. expand to these alternations.
+SPELLINGS: dict[str, str] = {
+    "YOU": r"(?:you|u|ya|yu)",
+    "YOUR": r"(?:your|ur|yur|yor)",
+    "YOURE": r"(?:you'?re|youre|ur|u r|you are|u are|ure)",
+    "ARE": r"(?:are|r)",
+    "PIC": r"(?:pics?|pix|pictures?|photos?|selfies?|pik|pikz|pics)",
+    "PARENT": r"(?:mom|mum|mommy|mother|dad|daddy|father|parents?|family|folks|sister|brother)",
+    "WILL": r"(?:'ll| will| wil| gonna| going to| would| could| can)",
+}
+
+EXCERPT_CHARS = 80
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short, single-line excerpt of a message for reasons shown to moderators."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One explicit risk cue found in one message: which cue, how severe, the matched span."""
+
+    name: str
+    severity: float
+    evidence: str
+    message_id: str | None = None
+
+
+class CueDetector:
+    """A named cue found by regular expressions over the lower-cased message text.
+
+    Each cue module builds one of these; the patterns may use the `{YOU}`-style spellings.
+    A message yields at most one Cue per detector (the first match is its evidence).
+    """
+
+    __slots__ = ("name", "pattern", "severity")
+
+    def __init__(self, name: str, severity: float, patterns: Sequence[str]) -> None:
+        if not 0.0 < severity <= 1.0:
+            raise ValueError(f"cue {name}: severity must be in (0, 1], got {severity}")
+        self.name = name
+        self.severity = severity
+        body = "|".join(f"(?:{p.format(**SPELLINGS)})" for p in patterns)
+        self.pattern = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.IGNORECASE)
+
+    def detect(self, text: str, message_id: str | None = None) -> Cue | None:
+        match = self.pattern.search(text)
+        if match is None:
+            return None
+        return Cue(self.name, self.severity, excerpt(match.group(0)), message_id)
