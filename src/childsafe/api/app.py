@@ -11,7 +11,12 @@ from childsafe.api.lifecycle import lifespan
 from childsafe.store.db import Database
 
 # One line per resource router: ("childsafe.api.<module>", "router").
-ROUTERS: list[tuple[str, str]] = []
+ROUTERS: list[tuple[str, str]] = [
+    ("childsafe.api.accounts", "router"),
+    ("childsafe.api.connections", "router"),
+    ("childsafe.api.messages", "router"),
+    ("childsafe.api.alerts", "router"),
+]
 
 
 def create_app(database: Database | None = None) -> FastAPI:

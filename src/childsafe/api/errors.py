@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("childsafe.api")
@@ -17,20 +18,33 @@ log = logging.getLogger("childsafe.api")
 MAX_BODY_BYTES = 64 * 1024
 
 
-class NotFound(Exception):
-    """An id in the path or body names something we have never been told about."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+    details: list[dict[str, Any]] | None = None
 
 
-class Conflict(Exception):
-    """The request contradicts what is stored (e.g. a message id reused with other content)."""
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer has this shape."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    error: ErrorDetail
+
+
+_DESCRIPTIONS = {
+    401: "missing, invalid or revoked API key",
+    404: "unknown account or resource",
+    409: "conflicts with what is stored",
+    413: "request body too large",
+    422: "malformed JSON or invalid fields",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the errors a route can answer (401 and 422 are always possible)."""
+    return {
+        code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]}
+        for code in sorted({401, 413, 422, *codes})
+    }
 
 
 def error_body(status_code: int, message: str, details: Any = None) -> JSONResponse:
@@ -62,11 +76,3 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
-
-    @app.exception_handler(NotFound)
-    async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
-        return error_body(404, exc.message)
-
-    @app.exception_handler(Conflict)
-    async def _conflict(_request: Request, exc: Conflict) -> JSONResponse:
-        return error_body(409, exc.message)

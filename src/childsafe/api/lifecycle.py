@@ -1,17 +1,41 @@
-"""App lifespan: what starts with the server and must stop cleanly with it."""
+"""App lifespan and the app-wide message screener (one per app, created once)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from childsafe.conversations import RiskTracker
+from childsafe.policy import Policy
+from childsafe.screening import Batcher, Screener
+
+_create_lock = threading.Lock()
+
+
+def screener_for(app: FastAPI) -> Batcher:
+    """The app's screener; the policy is app.state.policy when set, else the shipped one."""
+    batcher: Batcher | None = getattr(app.state, "screener", None)
+    if batcher is not None:
+        return batcher
+    with _create_lock:
+        batcher = getattr(app.state, "screener", None)
+        if batcher is None:
+            policy = getattr(app.state, "policy", None) or Policy.default()
+            screener = Screener(app.state.database, policy, RiskTracker.default())
+            batcher = app.state.screener = Batcher(screener)
+    return batcher
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Load the detector model before the first request rather than during it.
+    await run_in_threadpool(screener_for, app)
     yield
-    # The message screener (started on first use) drains its queue and commits before exit.
-    screener = getattr(app.state, "screener", None)
-    if screener is not None:
-        screener.close()
+    # Drain queued messages and commit them before the process exits.
+    batcher: Batcher | None = getattr(app.state, "screener", None)
+    if batcher is not None:
+        batcher.close()

@@ -1,0 +1,161 @@
+"""PUT/GET /v1/accounts/{id}: register an account and read its effective (safe) settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from childsafe.accounts import SETTINGS, InvalidSetting, apply_changes, effective_settings
+from childsafe.api.auth import ApiKeyDep
+from childsafe.api.deps import DatabaseDep
+from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.model import AgeBand
+from childsafe.store.tables.service import Account
+
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"], max_body_size=MAX_BODY_BYTES)
+
+AccountId = Annotated[str, Path(min_length=1, max_length=128, description="the platform's id")]
+
+# One optional field per setting, its choices from childsafe.accounts (safest first).
+_SETTING_FIELDS: dict[str, Any] = {
+    s.name: (Literal[s.choices] | None, Field(default=None, description=s.description))
+    for s in SETTINGS
+}
+SettingsIn: type[BaseModel] = create_model(
+    "SettingsIn", __config__=ConfigDict(extra="forbid"), **_SETTING_FIELDS
+)
+
+
+class AccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    age_band: AgeBand = Field(description="unknown is treated as a child")
+    display_name: str | None = Field(default=None, max_length=200)
+    created_at: datetime | None = Field(
+        default=None, description="when the account was opened on the platform (default: now)"
+    )
+    settings: SettingsIn | None = Field(  # type: ignore[valid-type]
+        default=None, description="settings the account holder asked for"
+    )
+    notice_acknowledged: bool = Field(
+        default=False,
+        description="the platform showed the child the supportive notice for a loosening",
+    )
+
+
+class SettingView(BaseModel):
+    value: str
+    default: str
+    loosest_allowed: str
+    standard: str
+
+
+class SettingChangeOut(BaseModel):
+    setting: str
+    requested: str
+    status: Literal["applied", "needs_notice", "refused"]
+    message: str
+
+
+class AccountOut(BaseModel):
+    id: str
+    age_band: AgeBand
+    display_name: str | None
+    created_at: datetime
+    settings: dict[str, SettingView]
+    changes: list[SettingChangeOut] = Field(
+        default_factory=list, description="what happened to each requested setting"
+    )
+
+
+def _view(account: Account, changes: list[SettingChangeOut] | None = None) -> AccountOut:
+    band = AgeBand(account.age_band)
+    effective = effective_settings(band, account.settings)
+    return AccountOut(
+        id=account.id,
+        age_band=band,
+        display_name=account.display_name,
+        created_at=account.created_at,
+        settings={
+            s.name: SettingView(
+                value=effective[s.name],
+                default=s.defaults[band],
+                loosest_allowed=s.loosest[band],
+                standard=s.standard,
+            )
+            for s in SETTINGS
+        },
+        changes=changes or [],
+    )
+
+
+def _put(session: Session, account_id: str, body: AccountIn) -> tuple[AccountOut, bool]:
+    account = session.get(Account, account_id, with_for_update=True)
+    created = account is None
+    if account is None:
+        account = Account(
+            id=account_id,
+            age_band=body.age_band.value,
+            created_at=body.created_at or datetime.now(UTC),
+            settings={},
+        )
+        session.add(account)
+    account.age_band = body.age_band.value
+    if body.display_name is not None:
+        account.display_name = body.display_name
+    if body.created_at is not None:
+        account.created_at = body.created_at
+    requested: dict[str, Any] = body.settings.model_dump(exclude_none=True) if body.settings else {}
+    change = apply_changes(body.age_band, account.settings, requested, body.notice_acknowledged)
+    account.settings = change.stored
+    session.flush()
+    changes = [
+        SettingChangeOut(
+            setting=o.setting, requested=o.requested, status=o.status.value, message=o.message
+        )
+        for o in change.outcomes
+    ]
+    return _view(account, changes), created
+
+
+@router.put(
+    "/{account_id}",
+    response_model=AccountOut,
+    responses={201: {"model": AccountOut, "description": "registered"}, **error_responses()},
+)
+def put_account(
+    account_id: AccountId,
+    body: AccountIn,
+    database: DatabaseDep,
+    response: Response,
+    _key: ApiKeyDep,
+) -> AccountOut:
+    """Register or update an account. A child's settings never go below their band's floor;
+    a loosening needs `notice_acknowledged` after the platform showed the returned notice."""
+    try:
+        try:
+            with database.session() as session:
+                view, created = _put(session, account_id, body)
+        except IntegrityError:  # registered concurrently by another request: update it
+            with database.session() as session:
+                view, created = _put(session, account_id, body)
+    except InvalidSetting as error:
+        raise HTTPException(422, str(error)) from error
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return view
+
+
+@router.get("/{account_id}", response_model=AccountOut, responses=error_responses(404))
+def get_account(account_id: AccountId, database: DatabaseDep, _key: ApiKeyDep) -> AccountOut:
+    """The account with its effective settings, each with the standard it meets."""
+    with database.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise HTTPException(404, f"unknown account {account_id!r}")
+        return _view(account)
