@@ -1,0 +1,177 @@
+"""Match an image's hashes against every enabled bank, then apply the allow-list.
+
+A `HashMatcher` is an in-memory snapshot of the enabled banks (one PDQ index per bank, since
+thresholds are per bank, and one exact index per bank and digest kind). `MatcherCache` keeps one
+per process and rebuilds it when the banks change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from childsafe.hashbanks.allowlist import split_allowed
+from childsafe.hashbanks.banks import BankKind, banks_revision
+from childsafe.hashbanks.exact_index import ExactIndex
+from childsafe.hashbanks.pdq_index import PdqIndex, hashes_from_hex
+from childsafe.hashbanks.signal_types import HashKind
+from childsafe.signals.image_hash import DIHEDRAL_MATCH_NAMES, ImageHashes
+from childsafe.store.db import Database
+from childsafe.store.tables.hashbanks import HashBank, HashEntry
+
+DIGEST_BYTES = {HashKind.MD5: 16, HashKind.SHA256: 32}
+
+
+@dataclass(frozen=True, slots=True)
+class BankHit:
+    bank_id: str
+    bank_name: str
+    bank_kind: str
+    entry_id: int
+    kind: str  # pdq | md5 | sha256
+    value: str
+    label: str | None
+    distance: int  # 0 for exact digests
+    transform: str  # how the posted image differs from the banked one (flips/turns)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "bank": self.bank_name,
+            "bank_id": self.bank_id,
+            "entry_id": self.entry_id,
+            "hash_type": self.kind,
+            "hash": self.value,
+            "label": self.label,
+            "distance": self.distance,
+            "transform": self.transform,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    hits: tuple[BankHit, ...]  # in match banks, not suppressed
+    suppressed: tuple[BankHit, ...]  # in match banks, but the allow-list covers the image
+    allowed_by: tuple[BankHit, ...]  # the allow-list entries that covered it
+
+
+@dataclass(slots=True)
+class _BankIndex:
+    bank: HashBank
+    pdq: PdqIndex | None = None
+    pdq_entries: list[tuple[int, str, str | None]] = field(default_factory=list)
+    exact: dict[HashKind, tuple[ExactIndex, list[tuple[int, str, str | None]]]] = field(
+        default_factory=dict
+    )
+
+    def search(self, hashes: ImageHashes) -> list[BankHit]:
+        found: list[BankHit] = []
+        if self.pdq is not None:
+            hits = self.pdq.search(hashes_from_hex(hashes.pdq_dihedral))
+            for row, variant, distance in zip(hits.rows, hits.queries, hits.distances, strict=True):
+                entry_id, value, label = self.pdq_entries[row]
+                found.append(
+                    self._hit(
+                        HashKind.PDQ,
+                        entry_id,
+                        value,
+                        label,
+                        int(distance),
+                        DIHEDRAL_MATCH_NAMES[variant],
+                    )
+                )
+        for kind, digest in ((HashKind.MD5, hashes.md5), (HashKind.SHA256, hashes.sha256)):
+            if kind in self.exact:
+                index, entries = self.exact[kind]
+                for row in index.lookup(digest):
+                    entry_id, value, label = entries[row]
+                    found.append(self._hit(kind, entry_id, value, label, 0, "none"))
+        return found
+
+    def _hit(
+        self,
+        kind: HashKind,
+        entry_id: int,
+        value: str,
+        label: str | None,
+        distance: int,
+        transform: str,
+    ) -> BankHit:
+        return BankHit(
+            self.bank.id,
+            self.bank.name,
+            self.bank.kind,
+            entry_id,
+            kind.value,
+            value,
+            label,
+            distance,
+            transform,
+        )
+
+
+class HashMatcher:
+    def __init__(self, banks: list[_BankIndex]) -> None:
+        self._banks = banks
+
+    @classmethod
+    def load(cls, session: Session) -> HashMatcher:
+        """Snapshot the enabled banks (disabled banks are never matched)."""
+        enabled = {b.id: b for b in session.scalars(select(HashBank).where(HashBank.enabled))}
+        rows: dict[tuple[str, str], list[tuple[int, str, str | None]]] = defaultdict(list)
+        query = (
+            select(
+                HashEntry.bank_id, HashEntry.kind, HashEntry.id, HashEntry.value, HashEntry.label
+            )
+            .where(HashEntry.bank_id.in_(list(enabled)))
+            .order_by(HashEntry.id)
+        )
+        for bank_id, kind, entry_id, value, label in session.execute(query):
+            rows[bank_id, kind].append((entry_id, value, label))
+        indexes = []
+        for bank_id, bank in enabled.items():
+            index = _BankIndex(bank)
+            pdq_rows = rows.get((bank_id, HashKind.PDQ.value), [])
+            if pdq_rows:
+                index.pdq_entries = pdq_rows
+                index.pdq = PdqIndex(hashes_from_hex(v for _, v, _ in pdq_rows), bank.pdq_threshold)
+            for kind, width in DIGEST_BYTES.items():
+                digest_rows = rows.get((bank_id, kind.value), [])
+                if digest_rows:
+                    exact = ExactIndex((v for _, v, _ in digest_rows), width)
+                    index.exact[kind] = (exact, digest_rows)
+            indexes.append(index)
+        return cls(indexes)
+
+    def match(self, hashes: ImageHashes) -> MatchResult:
+        hits: list[BankHit] = []
+        allow_hits: list[BankHit] = []
+        for index in self._banks:
+            found = index.search(hashes)
+            (allow_hits if index.bank.kind == BankKind.ALLOW else hits).extend(found)
+        hits.sort(key=lambda h: (h.distance, h.bank_name, h.entry_id))
+        kept, suppressed = split_allowed(hits, allow_hits)
+        return MatchResult(tuple(kept), tuple(suppressed), tuple(allow_hits))
+
+
+class MatcherCache:
+    """One matcher per process, rebuilt when the banks' revision changes (checked per call)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._revision: tuple[int, str] | None = None
+        self._matcher = HashMatcher([])
+
+    def get(self, database: Database) -> HashMatcher:
+        with database.session() as session:
+            revision = banks_revision(session)
+            if revision == self._revision:
+                return self._matcher
+            with self._lock:
+                if revision != self._revision:
+                    self._matcher = HashMatcher.load(session)
+                    self._revision = revision
+                return self._matcher
