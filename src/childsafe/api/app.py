@@ -16,6 +16,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("childsafe.api.connections", "router"),
     ("childsafe.api.messages", "router"),
     ("childsafe.api.alerts", "router"),
+    ("childsafe.api.reports", "router"),
+    ("childsafe.console.routes", "router"),
+    ("childsafe.console.report_page", "router"),
 ]
 
 

@@ -14,6 +14,11 @@ from collections.abc import Sequence
 COMMANDS: list[str] = [
     "serve",
     "apikey",
+    "cases",
+    "audit",
+    "referral",
+    "user",
+    "transparency",
 ]
 
 

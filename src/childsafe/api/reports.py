@@ -1,0 +1,156 @@
+"""POST /v1/reports (a user's report, answered with a reference and what happens next),
+GET /v1/reports/{id} (the outcome in plain words for the reporter), GET /v1/reports/categories,
+and POST /v1/reports/page-link (a signed link to the embeddable child-friendly report page)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+
+from childsafe.api.auth import ApiKeyDep
+from childsafe.api.deps import DatabaseDep
+from childsafe.api.errors import error_responses
+from childsafe.cases.clock import as_utc
+from childsafe.cases.reports import (
+    CATEGORIES,
+    MAX_DETAILS,
+    MAX_MESSAGES,
+    SURFACES,
+    WHAT_HAPPENS_NEXT,
+    ReportRejected,
+    feedback,
+    submit_report,
+)
+from childsafe.console.report_page import PAGE_LINK_SECONDS, report_page_url
+from childsafe.store.tables.cases import Report
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+ID = Field(min_length=1, max_length=128)
+
+
+class ReportIn(BaseModel):
+    reporter_account_id: str = ID
+    reported_account_id: str = ID
+    category: str = Field(
+        min_length=1,
+        max_length=32,
+        description="one of GET /v1/reports/categories, e.g. 'asked_for_pictures'",
+    )
+    surface: str = Field("chat", description=f"where it happened: {', '.join(SURFACES)}")
+    conversation_id: str | None = Field(None, min_length=1, max_length=128)
+    message_ids: list[str] = Field(default_factory=list, max_length=MAX_MESSAGES)
+    details: str | None = Field(None, max_length=MAX_DETAILS, description="in the reporter's words")
+
+
+class ReportReceipt(BaseModel):
+    id: str
+    reference: str
+    status: str
+    what_happens_next: str
+    created_at: datetime
+
+
+class ReportStatus(BaseModel):
+    id: str
+    reference: str
+    category: str
+    status: str = Field(description="received | in_progress | done")
+    outcome: str = Field(description="what happened, in plain words for the reporter")
+    created_at: datetime
+
+
+class CategoryOut(BaseModel):
+    key: str
+    words: str
+
+
+class PageLinkIn(BaseModel):
+    reporter_account_id: str = ID
+    reported_account_id: str = ID
+    conversation_id: str | None = Field(None, min_length=1, max_length=128)
+
+
+class PageLink(BaseModel):
+    url: str
+    expires_in_seconds: int
+
+
+@router.get("/categories", response_model=list[CategoryOut])
+def list_categories(_key: ApiKeyDep) -> list[CategoryOut]:
+    return [CategoryOut(key=c.key, words=c.words) for c in CATEGORIES]
+
+
+@router.post("", response_model=ReportReceipt, status_code=201, responses=error_responses(404, 422))
+def create_report(body: ReportIn, database: DatabaseDep, key_id: ApiKeyDep) -> ReportReceipt:
+    try:
+        with database.session() as session:
+            report = submit_report(
+                session,
+                reporter_account_id=body.reporter_account_id,
+                reported_account_id=body.reported_account_id,
+                category=body.category,
+                surface=body.surface,
+                conversation_id=body.conversation_id,
+                message_ids=body.message_ids,
+                details=body.details,
+                submitted_by=f"api:{key_id}",
+                api_key_id=key_id,
+            )
+    except ReportRejected as error:
+        raise HTTPException(error.status, error.message) from error
+    # Answered only after the transaction committed: what we acknowledge is stored.
+    return ReportReceipt(
+        id=report.id,
+        reference=report.reference,
+        status="received",
+        what_happens_next=WHAT_HAPPENS_NEXT,
+        created_at=as_utc(report.created_at),
+    )
+
+
+@router.post("/page-link", response_model=PageLink, responses=error_responses(404))
+def create_page_link(
+    body: PageLinkIn, request: Request, database: DatabaseDep, key_id: ApiKeyDep
+) -> PageLink:
+    """A short-lived signed link the platform opens in its app for a child to report."""
+    from childsafe.store.tables.service import Account
+
+    with database.session() as session:
+        for account_id in (body.reporter_account_id, body.reported_account_id):
+            if session.get(Account, account_id) is None:
+                raise HTTPException(404, f"unknown account {account_id!r}")
+    url = report_page_url(
+        request,
+        reporter_account_id=body.reporter_account_id,
+        reported_account_id=body.reported_account_id,
+        conversation_id=body.conversation_id,
+        api_key_id=key_id,
+    )
+    return PageLink(url=url, expires_in_seconds=PAGE_LINK_SECONDS)
+
+
+@router.get("/{report_id}", response_model=ReportStatus, responses=error_responses(404))
+def get_report(
+    report_id: Annotated[str, Path(max_length=128, description="the report id or its reference")],
+    database: DatabaseDep,
+    _key: ApiKeyDep,
+) -> ReportStatus:
+    with database.session() as session:
+        report = session.scalar(
+            select(Report).where(or_(Report.id == report_id, Report.reference == report_id))
+        )
+        if report is None:
+            raise HTTPException(404, f"unknown report {report_id!r}")
+        answer = feedback(session, report)
+        return ReportStatus(
+            id=report.id,
+            reference=report.reference,
+            category=report.category,
+            status=answer.status,
+            outcome=answer.outcome,
+            created_at=as_utc(report.created_at),
+        )

@@ -1,0 +1,198 @@
+"""Reports from users (mostly children), in their own words, and the feedback we owe them.
+
+A report joins the reported account's case (contract C), so a child's report and the
+detector's alerts about the same person are in front of one moderator together.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from childsafe.cases import audit
+from childsafe.cases.clock import utcnow
+from childsafe.cases.intake import open_or_update_case
+from childsafe.store.tables.cases import Case, Report
+from childsafe.store.tables.service import Account, StoredMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str
+    words: str  # how a child would say it; shown on the report page
+    cues: tuple[str, ...]  # what it means for the case's priority
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("threatening_me", "They are threatening me", ("threat_sextortion",)),
+    Category("asked_for_pictures", "They asked for pictures of me", ("image_request",)),
+    Category("wants_to_meet", "They want to meet me", ("meeting",)),
+    Category("sent_me_pictures", "They sent me pictures I didn't want", ("sexual",)),
+    Category("keep_a_secret", "They told me to keep it a secret", ("secrecy",)),
+    Category("asked_where_i_live", "They asked where I live or go to school", ("personal_info",)),
+    Category("other_app", "They want me to talk on another app", ("move_platform",)),
+    Category("made_me_uncomfortable", "They made me feel uncomfortable", ("reported_concern",)),
+    Category("something_else", "Something else", ("reported_concern",)),
+)
+CATEGORY_BY_KEY = {category.key: category for category in CATEGORIES}
+SURFACES = ("chat", "profile", "image", "live", "group", "other")
+MAX_DETAILS = 2000
+MAX_MESSAGES = 50
+# No 0/O or 1/I: a child may read the reference out over the phone.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+WHAT_HAPPENS_NEXT = (
+    "Thank you for telling us. A trained person will look at your report soon; the most "
+    "worrying reports are looked at first. You can check what happened with your reference. "
+    "You can block this person at any time. If you are in danger right now, call 999 (UK) or "
+    "911 (US), or talk to an adult you trust. In the UK you can also talk to Childline on "
+    "0800 1111."
+)
+OUTCOME_WORDS = {
+    "received": "We have your report. Nobody has looked at it yet, but someone will soon.",
+    "in_progress": "A trained person is looking at your report now.",
+    "dismissed": (
+        "We looked carefully and did not find that this broke our rules. You were right to "
+        "tell us: if anything else worries you, report it again, and you can always block them."
+    ),
+    "warn": "We looked at your report and warned the person you reported.",
+    "restrict": (
+        "We looked at your report and took action: the person you reported can no longer "
+        "contact young people."
+    ),
+    "suspend": "We looked at your report and removed the account of the person you reported.",
+    "referred": (
+        "We looked at your report, removed what we needed to, and passed it on to people whose "
+        "job is to keep children safe, like the police. Thank you for being brave and telling us."
+    ),
+    "resolved": "We looked at your report and dealt with it.",
+}
+
+
+class ReportRejected(ValueError):
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def submit_report(
+    session: Session,
+    *,
+    reporter_account_id: str,
+    reported_account_id: str,
+    category: str,
+    surface: str = "chat",
+    conversation_id: str | None = None,
+    message_ids: Sequence[str] = (),
+    details: str | None = None,
+    submitted_by: str = audit.SYSTEM,
+    api_key_id: str | None = None,
+) -> Report:
+    """Store the report and merge it into the reported account's case, in one transaction."""
+    chosen = CATEGORY_BY_KEY.get(category)
+    if chosen is None:
+        raise ReportRejected(
+            f"unknown category {category!r}; use one of: {', '.join(CATEGORY_BY_KEY)}"
+        )
+    if surface not in SURFACES:
+        raise ReportRejected(f"unknown surface {surface!r}; use one of: {', '.join(SURFACES)}")
+    if reporter_account_id == reported_account_id:
+        raise ReportRejected("the reporter and the reported account must be different")
+    details = (details or "").strip() or None
+    if details and len(details) > MAX_DETAILS:
+        raise ReportRejected(f"details: at most {MAX_DETAILS} characters")
+    message_ids = list(dict.fromkeys(message_ids))
+    if len(message_ids) > MAX_MESSAGES:
+        raise ReportRejected(f"message_ids: at most {MAX_MESSAGES} messages per report")
+    reporter = session.get(Account, reporter_account_id)
+    if reporter is None:
+        raise ReportRejected(f"unknown reporter account {reporter_account_id!r}", 404)
+    if session.get(Account, reported_account_id) is None:
+        raise ReportRejected(f"unknown reported account {reported_account_id!r}", 404)
+    _check_messages(session, conversation_id, message_ids)
+
+    now = utcnow()
+    report_id = "rep_" + secrets.token_hex(8)
+    case_id = open_or_update_case(
+        session,
+        suspect_account_id=reported_account_id,
+        source="report",
+        source_id=report_id,
+        victim_account_ids=[reporter_account_id],
+        cues=list(chosen.cues),
+        score=None,
+        occurred_at=now,
+    )
+    report = Report(
+        id=report_id,
+        reference=new_reference(),
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        reporter_age_band=reporter.age_band,
+        category=chosen.key,
+        surface=surface,
+        conversation_id=conversation_id,
+        message_ids=message_ids,
+        details=details,
+        api_key_id=api_key_id,
+        case_id=case_id,
+        created_at=now,
+    )
+    session.add(report)
+    session.flush()
+    audit.record(
+        session,
+        actor=submitted_by,
+        action="report.received",
+        target_type="case",
+        target_id=case_id,
+        details={"report_id": report.id, "category": chosen.key, "surface": surface},
+        at=now,
+    )
+    return report
+
+
+def _check_messages(
+    session: Session, conversation_id: str | None, message_ids: Sequence[str]
+) -> None:
+    if not message_ids:
+        return
+    if conversation_id is None:
+        raise ReportRejected("message_ids need the conversation_id they belong to")
+    found = set(
+        session.scalars(
+            select(StoredMessage.id).where(
+                StoredMessage.id.in_(message_ids), StoredMessage.conversation_id == conversation_id
+            )
+        )
+    )
+    missing = [message_id for message_id in message_ids if message_id not in found]
+    if missing:
+        raise ReportRejected(
+            f"unknown message(s) in conversation {conversation_id!r}: {', '.join(missing[:5])}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    status: str  # received | in_progress | done
+    outcome: str  # plain words for the reporter
+
+
+def feedback(session: Session, report: Report) -> Feedback:
+    case = session.get(Case, report.case_id)
+    if case is None or case.status == "open":
+        return Feedback("received", OUTCOME_WORDS["received"])
+    if case.status != "closed" and case.outcome not in ("referred", "suspend", "restrict"):
+        return Feedback("in_progress", OUTCOME_WORDS["in_progress"])
+    outcome = case.outcome or "resolved"
+    return Feedback("done", OUTCOME_WORDS.get(outcome, OUTCOME_WORDS["resolved"]))

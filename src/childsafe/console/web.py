@@ -1,0 +1,217 @@
+"""Console plumbing: templates, signed-in sessions, CSRF, role checks and HTML error pages.
+
+Sessions: the cookie holds a random token; we store only its SHA-256 with the user, a CSRF
+token and an expiry. Every state-changing form carries the session's CSRF token (the login form
+uses a double-submit cookie, since there is no session yet). Cookies are HttpOnly and
+SameSite=Strict, and Secure when the request came over HTTPS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from childsafe.cases import audit
+from childsafe.cases.clock import as_utc, utcnow
+from childsafe.cases.roles import ROLE_TITLES, Permission, Role, allowed
+from childsafe.store.db import Database
+from childsafe.store.tables.cases import ConsoleSession, ConsoleUser
+from childsafe.transparency.report import TEMPLATES_DIR as TRANSPARENCY_TEMPLATES
+
+SESSION_COOKIE = "childsafe_console"
+LOGIN_CSRF_COOKIE = "childsafe_login_csrf"
+SESSION_LIFETIME = timedelta(hours=8)
+PREFIX = "/console"
+
+templates = Jinja2Templates(
+    directory=[str(Path(__file__).with_name("templates")), str(TRANSPARENCY_TEMPLATES)]
+)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def human_delta(delta: timedelta) -> str:
+    seconds = abs(delta.total_seconds())
+    if seconds < 3600:
+        return f"{max(int(seconds // 60), 1)} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+def sla_words(due: datetime, now: datetime) -> tuple[str, bool]:
+    """("due in 42 min", False) or ("overdue by 3.0 h", True)."""
+    remaining = as_utc(due) - now
+    if remaining.total_seconds() >= 0:
+        return f"due in {human_delta(remaining)}", False
+    return f"overdue by {human_delta(remaining)}", True
+
+
+templates.env.globals["role_titles"] = {role.value: title for role, title in ROLE_TITLES.items()}
+templates.env.filters["when"] = lambda value: as_utc(value).strftime("%d %b %Y %H:%M UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    user: ConsoleUser
+    csrf_token: str
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.user.id}"
+
+    def can(self, permission: Permission | str) -> bool:
+        return allowed(self.user.role, Permission(permission))
+
+
+class ConsolePageError(Exception):
+    """Rendered as an HTML page (the API's errors are JSON; the console's are for people)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ConsoleRoute(APIRoute):
+    """Turns console errors into HTML pages and sends signed-out people to the login page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def render_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ConsolePageError as error:
+                if error.status == 401:
+                    return Response(status_code=303, headers={"Location": f"{PREFIX}/login"})
+                return templates.TemplateResponse(
+                    request,
+                    "error.html",
+                    {"status": error.status, "message": error.message, "viewer": None},
+                    status_code=error.status,
+                )
+            except HTTPException as error:
+                return templates.TemplateResponse(
+                    request,
+                    "error.html",
+                    {"status": error.status_code, "message": error.detail, "viewer": None},
+                    status_code=error.status_code,
+                )
+
+        return render_errors
+
+
+def database_of(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def start_session(session: Session, user: ConsoleUser) -> tuple[str, str]:
+    """A new signed-in session: (cookie token, CSRF token)."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24)
+    now = utcnow()
+    session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < now))
+    session.add(
+        ConsoleSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    return token, csrf
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(
+            delete(ConsoleSession).where(ConsoleSession.token_hash == _token_hash(token))
+        )
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def current_viewer(request: Request) -> Viewer:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise ConsolePageError(401, "please sign in")
+    with database_of(request).session() as session:
+        row = session.execute(
+            select(ConsoleSession, ConsoleUser)
+            .join(ConsoleUser, ConsoleUser.id == ConsoleSession.user_id)
+            .where(ConsoleSession.token_hash == _token_hash(token))
+        ).first()
+    if row is None:
+        raise ConsolePageError(401, "please sign in")
+    console_session, user = row
+    if as_utc(console_session.expires_at) < utcnow() or not user.active:
+        raise ConsolePageError(401, "your session ended; please sign in again")
+    return Viewer(user, console_session.csrf_token)
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+
+
+def requires(permission: Permission) -> Callable[[Request, Viewer], Viewer]:
+    """A dependency: the signed-in viewer, or a 403 page (and an audit entry) for others."""
+
+    def check(request: Request, viewer: ViewerDep) -> Viewer:
+        if not viewer.can(permission):
+            with database_of(request).session() as session:
+                audit.record(
+                    session,
+                    actor=viewer.actor,
+                    action="access.denied",
+                    target_type="route",
+                    target_id=request.url.path[:128],
+                    details={"permission": permission.value, "role": viewer.user.role},
+                )
+            title = ROLE_TITLES.get(Role(viewer.user.role), viewer.user.role)
+            raise ConsolePageError(403, f"Your role ({title}) does not give access to this page.")
+        return viewer
+
+    return check
+
+
+def check_csrf(viewer: Viewer, submitted: str | None) -> None:
+    if not submitted or not hmac.compare_digest(submitted, viewer.csrf_token):
+        raise ConsolePageError(
+            403,
+            "This form expired or did not come from the console (CSRF check failed). "
+            "Go back, reload the page and try again.",
+        )
+
+
+def render(
+    request: Request, name: str, viewer: Viewer | None, status_code: int = 200, **context: Any
+) -> Response:
+    return templates.TemplateResponse(
+        request, name, {"viewer": viewer, "now": utcnow(), **context}, status_code=status_code
+    )
