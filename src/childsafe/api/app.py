@@ -17,6 +17,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("childsafe.api.messages", "router"),
     ("childsafe.api.alerts", "router"),
     ("childsafe.api.reports", "router"),
+    ("childsafe.api.media", "router"),
     ("childsafe.console.routes", "router"),
     ("childsafe.console.report_page", "router"),
 ]

@@ -123,7 +123,10 @@ class PdqHits:
 class PdqIndex:
     """Immutable exact PDQ index over (n, 32) uint8 hashes; rows are positions in that array."""
 
-    def __init__(self, hashes: HashArray, threshold: int = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, hashes: HashArray, threshold: int = DEFAULT_THRESHOLD, layout: Layout | None = None
+    ) -> None:
+        """`layout` defaults to the cheapest for the bank's size (tests pin others)."""
         if hashes.ndim != 2 or hashes.shape[1] != HASH_BYTES or hashes.dtype != np.uint8:
             raise ValueError("hashes must be a (n, 32) uint8 array")
         if not 0 <= threshold < HASH_BITS:
@@ -132,7 +135,11 @@ class PdqIndex:
         self._hashes = np.ascontiguousarray(hashes)
         # Native uint64 view for popcounts (byte order does not change a popcount of XOR).
         self._words = self._hashes.view(np.uint64)
-        self.layout = Layout.choose(len(hashes), threshold)
+        self.layout = layout or Layout.choose(len(hashes), threshold)
+        if self.layout.regions * (self.layout.radius + 1) <= threshold:
+            raise ValueError(f"{self.layout} cannot find every hash within {threshold}")
+        if self.layout.regions * self.layout.region_bits > HASH_BITS:
+            raise ValueError(f"{self.layout} needs more than {HASH_BITS} bits")
         regions, bits = self.layout.regions, self.layout.region_bits
         buckets = 1 << bits
         self._bases = np.arange(regions, dtype=np.int64) * buckets

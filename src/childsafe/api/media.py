@@ -1,0 +1,193 @@
+"""POST /v1/media: the verdict on one image before the platform delivers it; hash-match feedback."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from childsafe.api.auth import ApiKeyDep
+from childsafe.api.deps import SessionDep
+from childsafe.api.errors import ErrorBody, error_responses
+from childsafe.hashbanks.feedback import Feedback, FeedbackError, record_feedback
+from childsafe.media import IncomingMedia, MediaConflict, MediaScreener, UnknownAccount
+from childsafe.policy import Policy
+from childsafe.signals.image_hash import IMAGE_FORMATS, BrokenImage, NotAnImage
+from childsafe.signals.nudity import load_detector
+from childsafe.store.tables.hashbanks import StoredMedia
+
+MAX_MEDIA_BYTES = int(os.environ.get("CHILDSAFE_MAX_MEDIA_BYTES", 10 * 1024 * 1024))
+# Multipart framing and the text fields around the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+router = APIRouter(
+    prefix="/v1/media", tags=["media"], max_body_size=MAX_MEDIA_BYTES + FORM_OVERHEAD_BYTES
+)
+_create_lock = threading.Lock()
+
+Id = Annotated[str, Form(min_length=1, max_length=128)]
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(404, 409),
+    415: {"model": ErrorBody, "description": "not an image in an accepted format"},
+}
+
+
+def screener_for(request: Request) -> MediaScreener:
+    """The app's media screener (app.state.media_screener; tests may set their own)."""
+    state = request.app.state
+    screener: MediaScreener | None = getattr(state, "media_screener", None)
+    if screener is None:
+        with _create_lock:
+            screener = getattr(state, "media_screener", None)
+            if screener is None:
+                policy = getattr(state, "policy", None) or Policy.default()
+                screener = MediaScreener(state.database, policy, load_detector())
+                state.media_screener = screener
+    return screener
+
+
+@router.post("", responses=RESPONSES)
+async def post_media(
+    request: Request,
+    _key: ApiKeyDep,
+    file: Annotated[UploadFile, File(description="the image bytes (JPEG, PNG, GIF, WebP, ...)")],
+    sender_id: Id,
+    conversation_id: Id,
+    recipient_ids: Annotated[
+        list[str], Form(min_length=1, description="repeat the field, or comma-separate ids")
+    ],
+    media_id: Annotated[str | None, Form(max_length=128)] = None,
+    sent_at: Annotated[datetime | None, Form(description="ISO 8601; default now")] = None,
+) -> Any:
+    """Hash, match and screen an image. Answered after it is stored; idempotent on `media_id`.
+
+    Verdicts: `block` (known abuse hash: preserved as evidence, a case is opened), `hold`,
+    `blur` (show behind `recipient_notice`), `warn`, `allow`; `reasons` say which rule and why.
+    """
+    data = await file.read(MAX_MEDIA_BYTES + 1)
+    if len(data) > MAX_MEDIA_BYTES:
+        raise HTTPException(413, f"image larger than {MAX_MEDIA_BYTES} bytes")
+    if not data:
+        raise HTTPException(422, "file: the image is empty")
+    recipients = [r.strip() for field in recipient_ids for r in field.split(",") if r.strip()]
+    if not recipients or any(len(r) > 128 for r in recipients):
+        raise HTTPException(422, "recipient_ids: give 1 or more account ids of ≤ 128 characters")
+    if sender_id in recipients or len(set(recipients)) != len(recipients):
+        raise HTTPException(422, "recipient_ids must not repeat an account or name the sender")
+    moment = sent_at or datetime.now(UTC)
+    media = IncomingMedia(
+        id=media_id or "media_" + secrets.token_hex(10),
+        conversation_id=conversation_id,
+        sender_id=sender_id,
+        recipient_ids=tuple(recipients),
+        sent_at=moment if moment.tzinfo else moment.replace(tzinfo=UTC),
+        data=data,
+    )
+    try:
+        answer = await run_in_threadpool(screener_for(request).screen, media)
+    except NotAnImage as error:
+        raise HTTPException(415, str(error)) from error
+    except BrokenImage as error:
+        raise HTTPException(422, str(error)) from error
+    except UnknownAccount as error:
+        raise HTTPException(404, error.message) from error
+    except MediaConflict as error:
+        raise HTTPException(409, error.message) from error
+    return JSONResponse(answer)
+
+
+class MediaOut(BaseModel):
+    id: str
+    conversation_id: str
+    sender_id: str
+    recipient_ids: list[str]
+    content_type: str
+    byte_size: int
+    width: int
+    height: int
+    sha256: str
+    pdq: str
+    verdict: str
+    evidence_preserved: bool
+    answer: dict[str, Any] = Field(description="the answer given when the image was posted")
+
+
+def _media(session: SessionDep, media_id: str) -> StoredMedia:
+    media = session.get(StoredMedia, media_id)
+    if media is None:
+        raise HTTPException(404, f"no media {media_id!r}")
+    return media
+
+
+@router.get("/{media_id}", response_model=MediaOut, responses=error_responses(404))
+def get_media(media_id: str, session: SessionDep, _key: ApiKeyDep) -> MediaOut:
+    media = _media(session, media_id)
+    return MediaOut(
+        id=media.id,
+        conversation_id=media.conversation_id,
+        sender_id=media.sender_id,
+        recipient_ids=media.recipient_ids,
+        content_type=media.content_type,
+        byte_size=media.byte_size,
+        width=media.width,
+        height=media.height,
+        sha256=media.sha256,
+        pdq=media.pdq,
+        verdict=media.verdict,
+        evidence_preserved=media.evidence_preserved,
+        answer=media.response,
+    )
+
+
+@router.get(
+    "/{media_id}/content",
+    responses={**error_responses(404), 200: {"content": {t: {} for t in IMAGE_FORMATS.values()}}},
+    response_class=Response,
+)
+def get_media_content(media_id: str, session: SessionDep, _key: ApiKeyDep) -> Response:
+    """The stored bytes (for moderation tools, which show them blurred until clicked)."""
+    media = _media(session, media_id)
+    return Response(
+        media.content,
+        media_type=media.content_type,
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["confirm", "reject"]
+    by: str = Field(min_length=1, max_length=200, description="who decided (moderator id)")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackOut(BaseModel):
+    match_id: str
+    feedback: str
+    allow_listed: bool = Field(description="a rejected match puts the image on the allow-list")
+
+
+@router.post(
+    "/matches/{match_id}/feedback", response_model=FeedbackOut, responses=error_responses(404, 409)
+)
+def post_feedback(
+    match_id: str, body: FeedbackIn, session: SessionDep, _key: ApiKeyDep
+) -> FeedbackOut:
+    """Confirm a hash match, or reject it as a false positive (allow-lists the image)."""
+    feedback = Feedback.CONFIRMED if body.decision == "confirm" else Feedback.REJECTED
+    try:
+        match = record_feedback(session, match_id, feedback, by=body.by, note=body.note)
+    except FeedbackError as error:
+        status = 404 if "no hash match" in error.args[0] else 409
+        raise HTTPException(status, error.args[0]) from error
+    return FeedbackOut(
+        match_id=match.id, feedback=feedback.value, allow_listed=feedback == Feedback.REJECTED
+    )

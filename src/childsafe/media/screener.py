@@ -1,0 +1,290 @@
+"""The media path: decode, hash, match, detect nudity, apply policy, store; one transaction.
+
+A known-hash match (not covered by the allow-list) always opens or updates the sender's case
+(contract C, source "hash_match") and seals evidence in the same transaction as the stored
+image, whatever verdict the policy gives: preserving evidence is not a policy choice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from childsafe.hashbanks.matcher import BankHit, MatcherCache, MatchResult
+from childsafe.media.records import IncomingMedia, MediaConflict, UnknownAccount
+from childsafe.media.signals import media_signals
+from childsafe.model import AgeBand
+from childsafe.policy import Match, Policy
+from childsafe.signals.image_hash import ImageHashes, decode_image, hash_image
+from childsafe.signals.nudity import NudityDetector, NudityResult
+from childsafe.store.db import Database
+from childsafe.store.tables.hashbanks import HashMatch, StoredMedia
+from childsafe.store.tables.service import Account, Connection
+
+log = logging.getLogger("childsafe.media")
+
+Answer = dict[str, Any]
+CaseIntake = Callable[..., str]
+SealEvidence = Callable[..., Any]
+EVIDENCE_FILE = "image_hash_match.json"
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _cases() -> tuple[CaseIntake, SealEvidence] | None:
+    """The cases area's contract C and evidence sealing, when that area is installed."""
+    try:
+        from childsafe.cases.evidence import seal_evidence
+        from childsafe.cases.intake import open_or_update_case
+    except ImportError:
+        return None
+    return open_or_update_case, seal_evidence
+
+
+class MediaScreener:
+    def __init__(
+        self,
+        database: Database,
+        policy: Policy,
+        nudity: NudityDetector | None,
+        matchers: MatcherCache | None = None,
+    ) -> None:
+        self.database = database
+        self.policy = policy
+        self.nudity = nudity
+        self.matchers = matchers or MatcherCache()
+        self.cases = _cases()
+
+    def screen(self, media: IncomingMedia) -> Answer:
+        """Raises NotAnImage / BrokenImage (bad bytes), UnknownAccount, MediaConflict."""
+        decoded = decode_image(media.data)
+        hashes = hash_image(media.data, decoded)
+        with self.database.session() as session:
+            stored = self._already_answered(session, media, hashes)
+            if stored is not None:
+                return stored
+            sender, recipients = self._accounts(session, media)
+        matches = self.matchers.get(self.database).match(hashes)
+        # Nudity only changes what a child sees, so adult-only chats skip the model.
+        to_child = any(AgeBand(r.age_band).is_child for r in recipients)
+        nudity = self.nudity.detect(decoded.image) if self.nudity and to_child else None
+        try:
+            with self.database.session() as session:
+                return self._decide_and_store(
+                    session,
+                    media,
+                    decoded.content_type,
+                    (decoded.width, decoded.height),
+                    hashes,
+                    sender,
+                    recipients,
+                    matches,
+                    nudity,
+                )
+        except IntegrityError as error:
+            # Two posts of the same media id at once: the other one stored its answer.
+            with self.database.session() as session:
+                stored = self._already_answered(session, media, hashes)
+            if stored is None:
+                raise MediaConflict(
+                    f"media {media.id} could not be stored: {error.orig}"
+                ) from error
+            return stored
+
+    def _already_answered(
+        self, session: Session, media: IncomingMedia, hashes: ImageHashes
+    ) -> Answer | None:
+        existing = session.get(StoredMedia, media.id)
+        if existing is None:
+            return None
+        if existing.sha256 != hashes.sha256 or existing.sender_id != media.sender_id:
+            raise MediaConflict(
+                f"media id {media.id} was already used for a different image or sender"
+            )
+        return dict(existing.response)
+
+    def _accounts(self, session: Session, media: IncomingMedia) -> tuple[Account, list[Account]]:
+        ids = {media.sender_id, *media.recipient_ids}
+        found = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
+        missing = sorted(ids - set(found))
+        if missing:
+            raise UnknownAccount(f"unknown account(s): {', '.join(missing)}")
+        return found[media.sender_id], [found[r] for r in media.recipient_ids]
+
+    def _decide_and_store(
+        self,
+        session: Session,
+        media: IncomingMedia,
+        content_type: str,
+        size: tuple[int, int],
+        hashes: ImageHashes,
+        sender: Account,
+        recipients: Sequence[Account],
+        matches: MatchResult,
+        nudity: NudityResult | None,
+    ) -> Answer:
+        connected = _connected_to(session, sender.id, [r.id for r in recipients])
+        signals = media_signals(sender, recipients, connected, matches, nudity)
+        decision = self.policy.evaluate(signals)
+        answer: Answer = {
+            "media_id": media.id,
+            "verdict": decision.verdict.value,
+            "reasons": [_reason(m, matches, nudity) for m in decision.matches],
+            "recipient_notice": decision.notice,
+            "hash_matches": [hit.as_dict() for hit in matches.hits],
+            "suppressed_matches": len(matches.suppressed),
+            "nudity": _nudity_summary(nudity),
+            "case_id": None,
+            "evidence_bundle_id": None,
+        }
+        if decision.shadow_matches:
+            answer["shadow_reasons"] = [
+                _reason(m, matches, nudity) for m in decision.shadow_matches
+            ]
+        record = StoredMedia(
+            id=media.id,
+            conversation_id=media.conversation_id,
+            sender_id=sender.id,
+            recipient_ids=list(media.recipient_ids),
+            content_type=content_type,
+            byte_size=len(media.data),
+            width=size[0],
+            height=size[1],
+            md5=hashes.md5,
+            sha256=hashes.sha256,
+            pdq=hashes.pdq,
+            pdq_quality=hashes.pdq_quality,
+            content=media.data,
+            verdict=decision.verdict.value,
+            response=answer,
+            evidence_preserved=False,
+            sent_at=_as_utc(media.sent_at),
+        )
+        session.add(record)
+        session.flush()
+        if matches.hits:
+            self._preserve(session, media, record, recipients, matches.hits, answer)
+            record.response = dict(answer)
+        log.info("media %s: %s (%d hash matches)", media.id, decision.verdict, len(matches.hits))
+        return answer
+
+    def _preserve(
+        self,
+        session: Session,
+        media: IncomingMedia,
+        record: StoredMedia,
+        recipients: Sequence[Account],
+        hits: Sequence[BankHit],
+        answer: Answer,
+    ) -> None:
+        """Record the matches, open the case, seal the evidence: all or nothing."""
+        rows = [
+            HashMatch(
+                id="hm_" + secrets.token_hex(8),
+                media_id=record.id,
+                bank_id=hit.bank_id,
+                entry_id=hit.entry_id,
+                kind=hit.kind,
+                distance=hit.distance,
+                transform=hit.transform,
+                created_at=datetime.now(UTC),
+            )
+            for hit in hits
+        ]
+        session.add_all(rows)
+        record.evidence_preserved = True
+        session.flush()
+        answer["hash_matches"] = [
+            {"match_id": row.id, **hit.as_dict()} for row, hit in zip(rows, hits, strict=True)
+        ]
+        if self.cases is None:
+            log.warning("media %s matched a known hash but no cases area is installed", media.id)
+            return
+        open_case, seal = self.cases
+        victims = [r.id for r in recipients if AgeBand(r.age_band).is_child] or [
+            r.id for r in recipients
+        ]
+        case_id = open_case(
+            session,
+            suspect_account_id=record.sender_id,
+            source="hash_match",
+            source_id=record.id,
+            victim_account_ids=victims,
+            cues=[],
+            score=1.0,
+            occurred_at=record.sent_at,
+        )
+        for row in rows:
+            row.case_id = case_id
+        bundle = seal(session, case_id, extra_files={EVIDENCE_FILE: _evidence(record, answer)})
+        answer["case_id"] = case_id
+        answer["evidence_bundle_id"] = bundle.id
+
+
+def _connected_to(session: Session, sender_id: str, recipient_ids: Sequence[str]) -> set[str]:
+    rows = session.execute(
+        select(Connection.account_a, Connection.account_b).where(
+            or_(
+                (Connection.account_a == sender_id) & Connection.account_b.in_(recipient_ids),
+                (Connection.account_b == sender_id) & Connection.account_a.in_(recipient_ids),
+            )
+        )
+    )
+    return {b if a == sender_id else a for a, b in rows}
+
+
+def _reason(match: Match, matches: MatchResult, nudity: NudityResult | None) -> dict[str, Any]:
+    reason: dict[str, Any] = {
+        "rule": match.rule.id,
+        "description": match.rule.description,
+        "verdict": match.rule.verdict.value,
+        "signals": match.evidence,
+    }
+    if match.rule.alert is not None:
+        reason["alert"] = match.rule.alert.value
+    if match.rule.standard:
+        reason["standard"] = match.rule.standard
+    if any(name.startswith("hash.") for name in match.evidence) and matches.hits:
+        reason["hash_matches"] = [hit.as_dict() for hit in matches.hits]
+    if "image.nudity" in match.evidence and nudity is not None:
+        reason["nudity_findings"] = nudity.reasons()
+    return reason
+
+
+def _nudity_summary(nudity: NudityResult | None) -> dict[str, Any] | None:
+    if nudity is None:
+        return None
+    return {"score": round(nudity.score, 4), "model": nudity.model, "findings": nudity.reasons()}
+
+
+def _evidence(record: StoredMedia, answer: Answer) -> str:
+    """The match record for the sealed bundle: hashes and metadata, never the image itself
+    (the bytes stay in the media table, marked preserved, and the SHA-256 here pins them)."""
+    document = {
+        "media_id": record.id,
+        "conversation_id": record.conversation_id,
+        "sender_id": record.sender_id,
+        "recipient_ids": record.recipient_ids,
+        "sent_at": record.sent_at.isoformat(),
+        "content_type": record.content_type,
+        "byte_size": record.byte_size,
+        "width": record.width,
+        "height": record.height,
+        "sha256": record.sha256,
+        "md5": record.md5,
+        "pdq": record.pdq,
+        "pdq_quality": record.pdq_quality,
+        "verdict": answer["verdict"],
+        "hash_matches": answer["hash_matches"],
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,55 @@
+"""The nudity-detector interface: an image in, a score with its findings (the reasons) out.
+
+Any model can sit behind it (see `nudenet_detector.py` for the shipped one); the media path only
+sees `NudityDetector`. Detectors never touch the database.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+from PIL import Image
+
+DETECTOR_ENV = "CHILDSAFE_NUDITY_DETECTOR"
+
+
+@dataclass(frozen=True, slots=True)
+class NudityFinding:
+    label: str  # e.g. FEMALE_BREAST_EXPOSED
+    score: float
+    box: tuple[int, int, int, int]  # x, y, width, height in image pixels
+    sexual: bool  # counts towards the nudity score
+
+
+@dataclass(frozen=True, slots=True)
+class NudityResult:
+    score: float  # 0..1: the most confident sexual finding (0 when there is none)
+    findings: tuple[NudityFinding, ...]
+    model: str
+
+    def reasons(self) -> list[dict[str, object]]:
+        return [
+            {"label": f.label, "score": round(f.score, 3), "box": list(f.box)}
+            for f in self.findings
+            if f.sexual
+        ]
+
+
+class NudityDetector(Protocol):
+    name: str
+
+    def detect(self, image: Image.Image) -> NudityResult: ...
+
+
+def load_detector(name: str | None = None) -> NudityDetector | None:
+    """The configured detector: `nudenet` (default) or `none` (CHILDSAFE_NUDITY_DETECTOR)."""
+    choice = (name or os.environ.get(DETECTOR_ENV) or "nudenet").strip().lower()
+    if choice == "none":
+        return None
+    if choice == "nudenet":
+        from childsafe.signals.nudenet_detector import NudeNetDetector
+
+        return NudeNetDetector()
+    raise ValueError(f"{DETECTOR_ENV}: unknown nudity detector {choice!r} (nudenet, none)")
