@@ -14,11 +14,13 @@ from collections.abc import Sequence
 COMMANDS: list[str] = [
     "serve",
     "apikey",
+    "bench",
     "cases",
     "audit",
     "referral",
     "user",
     "transparency",
+    "hashes",
 ]
 
 
