@@ -1,0 +1,143 @@
+"""The audit chain proves order and integrity; sealed evidence cannot change or vanish early."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from datetime import timedelta
+
+import pytest
+from cases_helpers import api_client, scenario
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from childsafe.cases import audit
+from childsafe.cases.evidence import (
+    EvidenceError,
+    bundle_zip,
+    configured_retention,
+    seal_evidence,
+    sha256_text,
+    verify_bundle,
+)
+from childsafe.cli.main import main
+from childsafe.store.db import Database
+from childsafe.store.tables.cases import AuditEntry, Case, EvidenceBundle
+
+
+def write_entries(database: Database, count: int) -> None:
+    with database.session() as session:
+        for index in range(count):
+            audit.record(
+                session,
+                actor="user:u1",
+                action="case.viewed",
+                target_type="case",
+                target_id=f"case_{index}",
+                details={"n": index, "note": "café ✓"},
+            )
+
+
+def _disable_guards(database: Database) -> None:
+    with database.engine.begin() as connection:
+        if database.is_sqlite:
+            connection.execute(text("DROP TRIGGER audit_log_no_update"))
+            connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+        else:
+            connection.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+
+
+def test_chain_verifies_and_names_the_first_altered_entry(
+    database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_entries(database, 6)
+    with database.session() as session:
+        assert audit.verify_chain(session).ok
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        assert entries[0].prev_hash == audit.GENESIS_HASH
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert main(["audit", "--database-url", database.url, "verify"]) == 0
+    assert "chain intact" in capsys.readouterr().out
+
+    _disable_guards(database)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET actor = 'user:someone-else' WHERE seq = 4"))
+    with database.session() as session:
+        check = audit.verify_chain(session)
+    assert not check.ok and check.first_broken_seq == 4
+    assert main(["audit", "--database-url", database.url, "verify"]) == 1
+    assert "BROKEN at entry 4" in capsys.readouterr().out
+
+
+def test_removing_entries_is_detected(database: Database) -> None:
+    write_entries(database, 5)
+    _disable_guards(database)
+    with database.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    with database.session() as session:
+        check = audit.verify_chain(session)
+    assert not check.ok and check.first_broken_seq == 2
+    # Cutting the tail off: the head row still knows how many entries were written.
+    with database.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE seq >= 2"))
+    with database.session() as session:
+        check = audit.verify_chain(session)
+    assert not check.ok and "removed" in (check.problem or "")
+
+
+def test_the_database_refuses_to_rewrite_the_log(database: Database) -> None:
+    write_entries(database, 2)
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+def test_preserving_seals_a_verifiable_bundle_kept_for_a_year(database: Database) -> None:
+    with api_client(database) as client:
+        scenario(client)
+    with database.session() as session:
+        case_id = session.scalars(select(Case.id)).first()
+        assert case_id is not None
+        bundle = seal_evidence(session, case_id, sealed_by="user:tester")
+        bundle_id = bundle.id
+    with database.session() as session:
+        bundle = session.get(EvidenceBundle, bundle_id)
+        assert bundle is not None
+        assert set(bundle.files) == {
+            "case.json",
+            "accounts.json",
+            "alerts.json",
+            "reports.json",
+            "messages.json",
+        }
+        assert "send me a pic of you" in bundle.files["messages.json"]
+        assert verify_bundle(bundle) == []
+        retained = bundle.retain_until - bundle.sealed_at
+        assert timedelta(days=364) < retained <= timedelta(days=365, seconds=1)
+        archive = zipfile.ZipFile(io.BytesIO(bundle_zip(bundle)))
+        sums = archive.read("SHA256SUMS").decode()
+        for line in sums.splitlines():
+            digest, name = line.split("  ")
+            assert sha256_text(archive.read(name).decode()) == digest
+        sealed = session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence.sealed"))
+        assert sealed is not None and sealed.details["manifest_sha256"] == bundle.manifest_sha256
+        # A changed file no longer matches its manifest entry.
+        bundle.files = {**bundle.files, "case.json": "{}"}
+        assert verify_bundle(bundle) == ["case.json"]
+        session.expunge(bundle)
+    for statement in (
+        "UPDATE evidence_bundles SET sealed_by = 'x'",
+        "DELETE FROM evidence_bundles",
+    ):
+        with pytest.raises(DBAPIError, match="sealed"), database.engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+def test_retention_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert configured_retention() == timedelta(days=365)
+    monkeypatch.setenv("CHILDSAFE_EVIDENCE_RETENTION_DAYS", "730")
+    assert configured_retention() == timedelta(days=730)
+    monkeypatch.setenv("CHILDSAFE_EVIDENCE_RETENTION_DAYS", "a year")
+    with pytest.raises(EvidenceError, match="whole number of days"):
+        configured_retention()
