@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from childsafe.hashbanks.matcher import BankHit, MatcherCache, MatchResult
 from childsafe.media.records import IncomingMedia, MediaConflict, UnknownAccount
@@ -174,7 +175,8 @@ class MediaScreener:
         session.flush()
         if matches.hits:
             self._preserve(session, media, record, recipients, matches.hits, answer)
-            record.response = dict(answer)
+            # The answer dict was mutated in place after the flush: tell the ORM to rewrite it.
+            flag_modified(record, "response")
         log.info("media %s: %s (%d hash matches)", media.id, decision.verdict, len(matches.hits))
         return answer
 
