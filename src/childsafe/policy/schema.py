@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 SIGNAL_NAME = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 RULE_ID = r"^[a-z][a-z0-9_]*$"
@@ -52,6 +55,7 @@ class Test(BaseModel):
     lt: float | None = None
     lte: float | None = None
     present: bool | None = None
+    _checks: tuple[Callable[[Any], bool], ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _one_operator_at_least(self) -> Test:
@@ -61,22 +65,38 @@ class Test(BaseModel):
             )
         return self
 
+    def model_post_init(self, _context: Any) -> None:
+        # Compiled once at load: evaluating a rule is then a few plain comparisons.
+        checks: list[Callable[[Any], bool]] = []
+        if self.eq is not None:
+            checks.append(partial(operator.eq, self.eq))
+        if self.ne is not None:
+            checks.append(partial(operator.ne, self.ne))
+        if self.in_ is not None:
+            checks.append(frozenset(self.in_).__contains__)
+        if self.not_in is not None:
+            excluded = frozenset(self.not_in)
+            checks.append(lambda value: value not in excluded)
+        for bound, compare in (
+            (self.gt, operator.gt),
+            (self.gte, operator.ge),
+            (self.lt, operator.lt),
+            (self.lte, operator.le),
+        ):
+            if bound is not None:
+                checks.append(partial(_compare, compare, bound))
+        self._checks = tuple(checks)
+
     def holds(self, value: Any, present: bool) -> bool:
         if self.present is not None and self.present != present:
             return False
         if not present:
             return self.present is False
-        checks = (
-            (self.eq, lambda: value == self.eq),
-            (self.ne, lambda: value != self.ne),
-            (self.in_, lambda: value in (self.in_ or ())),
-            (self.not_in, lambda: value not in (self.not_in or ())),
-            (self.gt, lambda: _number(value) > (self.gt or 0)),
-            (self.gte, lambda: _number(value) >= (self.gte or 0)),
-            (self.lt, lambda: _number(value) < (self.lt or 0)),
-            (self.lte, lambda: _number(value) <= (self.lte or 0)),
-        )
-        return all(check() for operand, check in checks if operand is not None)
+        return all(check(value) for check in self._checks)
+
+
+def _compare(compare: Callable[[float, float], bool], bound: float, value: Any) -> bool:
+    return compare(_number(value), bound)
 
 
 def _number(value: Any) -> float:

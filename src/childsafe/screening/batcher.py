@@ -81,9 +81,12 @@ class Batcher:
         except Exception as error:  # the database is down, or a bug: fail these, keep serving
             log.exception("screening a batch of %d failed", len(items))
             for _, future in items:
-                future.set_exception(error)
+                if not future.cancelled():
+                    future.set_exception(error)
             return
         for (_, future), outcome in zip(items, outcomes, strict=True):
+            if future.cancelled():  # nobody waits for it any more; the answer is stored
+                continue
             if isinstance(outcome, ScreeningError):
                 future.set_exception(outcome)
             else:

@@ -4,7 +4,8 @@ Messages are screened in batches by one thread (see batcher.py): one transaction
 commit per batch (group commit), and the answer is released only after that commit, so every
 acknowledged answer is durable. The detector's per-conversation state is saved in the same
 transaction as the messages that produced it, so a restart continues exactly where the last
-commit left off.
+commit left off. Rows are written with SQLAlchemy Core (executemany): the ORM's per-object
+bookkeeping cost more than the rest of the path together.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from childsafe.accounts import Contact, contact_gate, effective_settings
+from childsafe.accounts import contact_gate, effective_settings
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.model import AgeBand, Message, Participant
 from childsafe.policy import Decision, Match, Policy
@@ -50,6 +51,12 @@ DEFAULT_CACHE_CONVERSATIONS = 50_000
 Outcome = Answer | ScreeningError
 CaseIntake = Callable[..., str]
 
+MESSAGES: Table = StoredMessage.__table__  # type: ignore[assignment]
+ALERTS: Table = Alert.__table__  # type: ignore[assignment]
+STATES: Table = ConversationState.__table__  # type: ignore[assignment]
+ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
+CONNECTIONS: Table = Connection.__table__  # type: ignore[assignment]
+
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands timestamps back without their zone; everything we store is UTC."""
@@ -65,12 +72,21 @@ def _case_intake() -> CaseIntake | None:
     return open_or_update_case
 
 
-@dataclass(slots=True)
-class _Batch:
-    """What one transaction needs, loaded with a few queries for the whole batch."""
+@dataclass(frozen=True, slots=True)
+class _Account:
+    id: str
+    band: AgeBand
+    created_at: datetime
+    settings: Mapping[str, str]  # effective
 
-    accounts: dict[str, Account]
-    connections: set[tuple[str, str]]
+
+@dataclass(slots=True)
+class _Writes:
+    """Rows one batch will write, in foreign-key order."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -123,9 +139,9 @@ class Screener:
         except IntegrityError:
             self._unload(touched)
             with self.database.session() as session:
-                stored = session.get(StoredMessage, message.id)
-                if stored is not None:
-                    return self._replay(stored, message)
+                replayed = self._already_answered(session, [message])
+            if message.id in replayed:
+                return replayed[message.id]
             raise
 
     def _screen(
@@ -137,12 +153,11 @@ class Screener:
             if message.id not in outcomes:
                 fresh.setdefault(message.id, message)
         if fresh:
-            batch = self._load(session, fresh.values())
+            accounts, connections = self._load(session, fresh.values())
             self._load_states(session, {m.conversation_id for m in fresh.values()})
+            writes = _Writes()
             for message in fresh.values():
-                missing = sorted(
-                    {message.sender_id, *message.recipient_ids} - batch.accounts.keys()
-                )
+                missing = sorted({message.sender_id, *message.recipient_ids} - accounts.keys())
                 if missing:
                     outcomes[message.id] = UnknownAccount(
                         f"unknown account(s): {', '.join(missing)} "
@@ -150,8 +165,8 @@ class Screener:
                     )
                     continue
                 touched.add(message.conversation_id)
-                outcomes[message.id] = self._screen_one(session, batch, message)
-            self._save_states(session, touched)
+                outcomes[message.id] = self._screen_one(accounts, connections, message, writes)
+            self._write(session, writes, touched)
         # The same id twice in one batch (a fast retry) gets the first one's answer.
         return [
             outcomes[m.id] if m.id not in fresh or _same_message(fresh[m.id], m) else _reused(m)
@@ -161,72 +176,103 @@ class Screener:
     def _already_answered(
         self, session: Session, messages: Sequence[IncomingMessage]
     ) -> dict[str, Outcome]:
-        ids = {m.id for m in messages}
-        stored = {
-            s.id: s for s in session.scalars(select(StoredMessage).where(StoredMessage.id.in_(ids)))
+        by_id = {m.id: m for m in messages}
+        rows = session.execute(
+            select(
+                MESSAGES.c.id,
+                MESSAGES.c.conversation_id,
+                MESSAGES.c.sender_id,
+                MESSAGES.c.text,
+                MESSAGES.c.response,
+            ).where(MESSAGES.c.id.in_(by_id))
+        )
+        return {
+            row.id: row.response if _same_message(row, by_id[row.id]) else _reused(by_id[row.id])
+            for row in rows
         }
-        return {m.id: self._replay(stored[m.id], m) for m in messages if m.id in stored}
 
-    @staticmethod
-    def _replay(stored: StoredMessage, message: IncomingMessage) -> Outcome:
-        return stored.response if _same_message(stored, message) else _reused(message)
-
-    def _load(self, session: Session, messages: Iterable[IncomingMessage]) -> _Batch:
+    def _load(
+        self, session: Session, messages: Iterable[IncomingMessage]
+    ) -> tuple[dict[str, _Account], set[tuple[str, str]]]:
         messages = list(messages)
         account_ids = {m.sender_id for m in messages}
         for m in messages:
             account_ids.update(m.recipient_ids)
-        accounts = {
-            a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))
-        }
-        pairs = {_pair(m.sender_id, r) for m in messages for r in m.recipient_ids}
         rows = session.execute(
-            select(Connection.account_a, Connection.account_b).where(
-                tuple_(Connection.account_a, Connection.account_b).in_(pairs)
+            select(
+                ACCOUNTS.c.id, ACCOUNTS.c.age_band, ACCOUNTS.c.created_at, ACCOUNTS.c.settings
+            ).where(ACCOUNTS.c.id.in_(account_ids))
+        )
+        accounts = {}
+        for row in rows:
+            band = AgeBand(row.age_band)
+            accounts[row.id] = _Account(
+                row.id, band, as_utc(row.created_at), effective_settings(band, row.settings)
+            )
+        pairs = {_pair(m.sender_id, r) for m in messages for r in m.recipient_ids}
+        connected = session.execute(
+            select(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).where(
+                tuple_(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).in_(pairs)
             )
         )
-        return _Batch(accounts, {(a, b) for a, b in rows})
+        return accounts, {(a, b) for a, b in connected}
 
     # -- detector state -------------------------------------------------------------------
 
     def _load_states(self, session: Session, conversation_ids: Iterable[str]) -> None:
-        needed = [c for c in conversation_ids if c not in self._loaded]
+        needed = []
         for conversation_id in conversation_ids:
             if conversation_id in self._loaded:
                 self._loaded.move_to_end(conversation_id)
+            else:
+                needed.append(conversation_id)
         if not needed:
             return
-        rows = session.scalars(
-            select(ConversationState).where(ConversationState.conversation_id.in_(needed))
+        rows = session.execute(
+            select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_state).where(
+                STATES.c.conversation_id.in_(needed)
+            )
         )
         found = set()
         for row in rows:
             self.tracker.import_state(row.conversation_id, row.detector_state)
-            self._risk[row.conversation_id] = row.risk
             self._loaded[row.conversation_id] = True
+            self._risk[row.conversation_id] = row.risk
             found.add(row.conversation_id)
         for conversation_id in needed:
             if conversation_id not in found:
                 self.tracker.forget(conversation_id)
                 self._loaded[conversation_id] = False
 
-    def _save_states(self, session: Session, conversation_ids: Iterable[str]) -> None:
+    def _write(self, session: Session, writes: _Writes, touched: Iterable[str]) -> None:
+        if writes.messages:
+            session.execute(insert(MESSAGES), writes.messages)
+        if writes.alerts:
+            session.execute(insert(ALERTS), writes.alerts)
+        if self.case_intake is not None:
+            for case in writes.cases:
+                self.case_intake(session, **case)
+        now = datetime.now(UTC)
         existing: list[dict[str, Any]] = []
         new: list[dict[str, Any]] = []
-        for conversation_id in conversation_ids:
+        for conversation_id in touched:
             state = self.tracker.export_state(conversation_id)
             row = {
-                "conversation_id": conversation_id,
                 "message_count": int(state.get("messages", 0)),
                 "risk": self._risk.get(conversation_id, 0.0),
                 "detector_state": state,
-                "updated_at": datetime.now(UTC),
+                "updated_at": now,
             }
-            (existing if self._loaded.get(conversation_id) else new).append(row)
+            if self._loaded.get(conversation_id):
+                existing.append({"key": conversation_id, **row})
+            else:
+                new.append({"conversation_id": conversation_id, **row})
         if existing:
-            session.execute(update(ConversationState), existing)
+            session.execute(
+                update(STATES).where(STATES.c.conversation_id == bindparam("key")), existing
+            )
         if new:
-            session.add_all(ConversationState(**row) for row in new)
+            session.execute(insert(STATES), new)
         session.flush()
         for row in new:
             self._loaded[str(row["conversation_id"])] = True
@@ -246,12 +292,16 @@ class Screener:
 
     # -- one message ----------------------------------------------------------------------
 
-    def _screen_one(self, session: Session, batch: _Batch, message: IncomingMessage) -> Answer:
-        sender = batch.accounts[message.sender_id]
-        recipients = [batch.accounts[r] for r in message.recipient_ids]
-        sender_band = AgeBand(sender.age_band)
-        bands = {a.id: AgeBand(a.age_band) for a in (sender, *recipients)}
-        participants = [Participant(account_id, band) for account_id, band in bands.items()]
+    def _screen_one(
+        self,
+        accounts: Mapping[str, _Account],
+        connections: set[tuple[str, str]],
+        message: IncomingMessage,
+        writes: _Writes,
+    ) -> Answer:
+        sender = accounts[message.sender_id]
+        recipients = [accounts[r] for r in message.recipient_ids]
+        participants = [Participant(a.id, a.band) for a in (sender, *recipients)]
         risk_update = self.tracker.observe(
             message.conversation_id,
             Message(message.id, message.sender_id, message.text, message.sent_at.isoformat()),
@@ -259,22 +309,21 @@ class Screener:
         )
         contacts = [
             contact_gate(
-                sender_band,
-                AgeBand(recipient.age_band),
-                effective_settings(AgeBand(recipient.age_band), recipient.settings),
-                _pair(sender.id, recipient.id) in batch.connections,
+                sender.band,
+                recipient.band,
+                recipient.settings,
+                _pair(sender.id, recipient.id) in connections,
             )
             for recipient in recipients
         ]
         contact = max(contacts, key=lambda c: c.contact.strictness)
-        connected = all(c.reason == "connected" for c in contacts)
         signals = message_signals(
-            sender_band=sender_band,
-            recipient_bands=[AgeBand(r.age_band) for r in recipients],
-            connected=connected,
+            sender_band=sender.band,
+            recipient_bands=[r.band for r in recipients],
+            connected=all(c.reason == "connected" for c in contacts),
             contact=contact,
-            sender_created_at=as_utc(sender.created_at),
-            sent_at=as_utc(message.sent_at),
+            sender_created_at=sender.created_at,
+            sent_at=message.sent_at,
             update=risk_update,
         )
         decision = self.policy.evaluate(signals)
@@ -290,80 +339,77 @@ class Screener:
             answer["shadow_reasons"] = [
                 _reason(match, risk_update) for match in decision.shadow_matches
             ]
-        session.add(
-            StoredMessage(
-                id=message.id,
-                conversation_id=message.conversation_id,
-                sequence=risk_update.message_index,
-                sender_id=message.sender_id,
-                recipient_ids=list(message.recipient_ids),
-                text=message.text,
-                sent_at=message.sent_at,
-                verdict=decision.verdict.value,
-                response=answer,
+        if decision.alert is not None:
+            answer["alert_id"] = self._alert(
+                message, decision, reasons, risk_update, recipients, writes
             )
-        )
         self._risk[message.conversation_id] = max(
             self._risk.get(message.conversation_id, 0.0), risk_update.score
         )
-        if decision.alert is not None:
-            answer["alert_id"] = self._raise_alert(
-                session, message, decision, reasons, risk_update, recipients, contact.contact
-            )
+        writes.messages.append(
+            {
+                "id": message.id,
+                "conversation_id": message.conversation_id,
+                "sequence": risk_update.message_index,
+                "sender_id": message.sender_id,
+                "recipient_ids": list(message.recipient_ids),
+                "text": message.text,
+                "sent_at": message.sent_at,
+                "verdict": decision.verdict.value,
+                "response": answer,
+            }
+        )
         return answer
 
-    def _raise_alert(
+    def _alert(
         self,
-        session: Session,
         message: IncomingMessage,
         decision: Decision,
         reasons: list[dict[str, Any]],
         risk_update: RiskUpdate,
-        recipients: Sequence[Account],
-        contact: Contact,
+        recipients: Sequence[_Account],
+        writes: _Writes,
     ) -> str:
         assert decision.alert is not None
-        victims = [r.id for r in recipients if AgeBand(r.age_band).is_child] or [
-            r.id for r in recipients
-        ]
+        victims = [r.id for r in recipients if r.band.is_child] or [r.id for r in recipients]
         cues = sorted(
             {c.name for c in risk_update.cues}
             | {cue for reason in risk_update.reasons for cue in reason.cues}
         )
-        alert = Alert(
-            id="alert_" + secrets.token_hex(10),
-            conversation_id=message.conversation_id,
-            suspect_account_id=message.sender_id,
-            victim_account_ids=victims,
-            message_id=message.id,
-            priority=decision.alert.value,
-            score=round(risk_update.score, 4),
-            rules=[m.rule.id for m in decision.matches if m.rule.alert is not None],
-            cues=cues,
-            reasons=reasons,
-            created_at=datetime.now(UTC),
+        alert_id = "alert_" + secrets.token_hex(10)
+        score = round(risk_update.score, 4)
+        writes.alerts.append(
+            {
+                "id": alert_id,
+                "conversation_id": message.conversation_id,
+                "suspect_account_id": message.sender_id,
+                "victim_account_ids": victims,
+                "message_id": message.id,
+                "priority": decision.alert.value,
+                "score": score,
+                "rules": [m.rule.id for m in decision.matches if m.rule.alert is not None],
+                "cues": cues,
+                "reasons": reasons,
+                "created_at": datetime.now(UTC),
+            }
         )
-        session.flush()  # the message row first: the alert (and a case) point at it
-        session.add(alert)
-        if self.case_intake is not None:
-            session.flush()
-            self.case_intake(
-                session,
-                suspect_account_id=message.sender_id,
-                source="alert",
-                source_id=alert.id,
-                victim_account_ids=victims,
-                cues=cues,
-                score=alert.score,
-                occurred_at=as_utc(message.sent_at),
-            )
-        log.info(
-            "alert %s (%s) on message %s, contact %s", alert.id, alert.priority, message.id, contact
+        writes.cases.append(
+            {
+                "suspect_account_id": message.sender_id,
+                "source": "alert",
+                "source_id": alert_id,
+                "victim_account_ids": victims,
+                "cues": cues,
+                "score": score,
+                "occurred_at": message.sent_at,
+            }
         )
-        return alert.id
+        log.info("alert %s (%s) on message %s", alert_id, decision.alert.value, message.id)
+        return alert_id
 
 
-def _same_message(first: StoredMessage | IncomingMessage, again: IncomingMessage) -> bool:
+def _same_message(first: Any, again: IncomingMessage) -> bool:
+    """`first` is a stored row or an IncomingMessage: both have these attributes."""
     return (
         first.conversation_id == again.conversation_id
         and first.sender_id == again.sender_id

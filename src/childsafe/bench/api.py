@@ -1,0 +1,167 @@
+"""`childsafe bench api`: messages/s and p99 latency of POST /v1/messages, per backend.
+
+For each backend it makes a throwaway database (a temporary SQLite file; a new PostgreSQL
+database on the DATABASE_URL server, dropped afterwards), starts `childsafe serve` as a
+subprocess, registers accounts and connections over HTTP, then drives the API from a second
+process (childsafe.bench.load) on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from childsafe.api.auth import create_api_key
+from childsafe.bench.load import Scenario
+from childsafe.store.db import Database, database_url
+
+SERVE_COMMAND = [sys.executable, "-m", "childsafe.cli.main", "serve"]
+URL_LINE = re.compile(r"childsafe API on (http://[\d.]+:\d+)")
+
+# Invented, everyday chat lines; a few carry risk cues so the policy and alerts do real work.
+TEXTS = [
+    "hey how was school today?",
+    "did you finish the maths homework",
+    "lol that video was so funny",
+    "want to play the new level after dinner",
+    "my cat knocked over my drink again",
+    "what are you doing this weekend",
+    "good luck at the match tomorrow!",
+    "i can't believe the ending of that show",
+    "you are so mature for your age",
+    "this is just between us ok",
+    "do you have snapchat? we can talk there",
+    "see you in class tomorrow",
+]
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="childsafe-bench-") as folder:
+        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new database on the server, dropped afterwards (never the caller's own database)."""
+    admin_url = database_url(server_url)
+    name = f"childsafe_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def server(url: str, log_path: Path) -> Iterator[tuple[str, str]]:
+    """`childsafe serve` on a free port; yields (base URL, API key).
+
+    The server writes to a file, not a pipe: an unread pipe fills up and blocks its logging.
+    """
+    database = Database(url)
+    database.migrate()
+    with database.session() as session:
+        key = create_api_key(session, "bench").key
+    database.dispose()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*SERVE_COMMAND, "--port", "0", "--database-url", url],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = wait_for_url(process, log_path)
+        yield base, key
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_url(process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60) -> str:
+    """The URL `childsafe serve` prints once it listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        match = URL_LINE.search(log_path.read_text(errors="replace"))
+        if match:
+            return match.group(1)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise RuntimeError(f"the server did not start: {log_path.read_text(errors='replace')[-2000:]}")
+
+
+def populate(base: str, key: str, pairs: int) -> list[list[str]]:
+    """Accounts in pairs: adult-child and child-child, most connected, some strangers."""
+    conversations = []
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
+        for i in range(pairs):
+            a, b = f"u{i}a", f"u{i}b"
+            bands = ("adult", "13_15") if i % 4 == 0 else ("16_17", "13_15")
+            for account, band in ((a, bands[0]), (b, bands[1])):
+                client.put(f"/v1/accounts/{account}", json={"age_band": band}).raise_for_status()
+            if i % 10:
+                client.put(f"/v1/connections/{a}/{b}").raise_for_status()
+            conversations.append([f"conv{i}", a, b])
+            conversations.append([f"conv{i}", b, a])
+    return conversations
+
+
+def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> dict[str, Any]:
+    host, port = base.removeprefix("http://").split(":")
+    scenario = Scenario(
+        host=host,
+        port=int(port),
+        key=key,
+        seconds=options.seconds,
+        warmup_seconds=options.warmup,
+        concurrency=options.concurrency,
+        conversations=conversations,
+        texts=TEXTS,
+        run_id=uuid.uuid4().hex[:8],
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(asdict(scenario), handle)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "childsafe.bench.load", handle.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench_backend(url: str, options: Any) -> dict[str, Any]:
+    with (
+        tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
+        server(url, Path(folder) / "server.log") as (base, key),
+    ):
+        conversations = populate(base, key, options.pairs)
+        return drive(base, key, conversations, options)

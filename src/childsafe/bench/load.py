@@ -1,0 +1,127 @@
+"""A small keep-alive HTTP/1.1 load generator for POST /v1/messages (runs as its own process).
+
+Raw asyncio streams rather than an HTTP client library: on a 2-core machine the client shares
+the CPU with the server, so the cheaper the client, the more the figure measures the server.
+Closed loop: each connection sends its next message as soon as the previous answer arrives.
+
+    python -m childsafe.bench.load SCENARIO.json  ->  one JSON line of results on stdout
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    host: str
+    port: int
+    key: str
+    seconds: float
+    warmup_seconds: float
+    concurrency: int
+    # (conversation_id, sender_id, recipient_id) triples to cycle through, and texts.
+    conversations: list[list[str]]
+    texts: list[str]
+    run_id: str
+
+
+async def _connection(
+    scenario: Scenario, worker: int, start: float, latencies: list[float], statuses: dict[int, int]
+) -> None:
+    reader, writer = await asyncio.open_connection(scenario.host, scenario.port)
+    head = (
+        f"POST /v1/messages HTTP/1.1\r\nHost: {scenario.host}\r\n"
+        f"Authorization: Bearer {scenario.key}\r\nContent-Type: application/json\r\n"
+    ).encode()
+    warm_until = start + scenario.warmup_seconds
+    stop_at = warm_until + scenario.seconds
+    sequence = 0
+    conversations = scenario.conversations
+    try:
+        while True:
+            sent = time.perf_counter()
+            if sent >= stop_at:
+                break
+            conversation, sender, recipient = conversations[
+                (worker * 7919 + sequence) % len(conversations)
+            ]
+            body = json.dumps(
+                {
+                    "id": f"{scenario.run_id}-{worker}-{sequence}",
+                    "conversation_id": conversation,
+                    "sender_id": sender,
+                    "recipient_ids": [recipient],
+                    "text": scenario.texts[(worker + sequence) % len(scenario.texts)],
+                    "sent_at": "2026-11-23T16:00:00Z",
+                }
+            ).encode()
+            sequence += 1
+            writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            status = int((await reader.readline()).split(b" ", 2)[1])
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            done = time.perf_counter()
+            if sent >= warm_until:
+                latencies.append(done - sent)
+                statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def run(scenario: Scenario) -> dict[str, Any]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _connection(scenario, worker, start, latencies, statuses)
+            for worker in range(scenario.concurrency)
+        )
+    )
+    latencies.sort()
+
+    def percentile(q: float) -> float:
+        if not latencies:
+            return float("nan")
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+    ok = sum(n for status, n in statuses.items() if 200 <= status < 300)
+    return {
+        "messages": len(latencies),
+        "ok": ok,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "seconds": scenario.seconds,
+        "msgs_per_s": round(ok / scenario.seconds, 1),
+        "p50_ms": round(percentile(0.50), 2),
+        "p99_ms": round(percentile(0.99), 2),
+        "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
+    }
+
+
+def main(argv: list[str]) -> int:
+    with open(argv[0], encoding="utf-8") as handle:
+        scenario = Scenario(**json.load(handle))
+    try:
+        import uvloop
+
+        result = uvloop.run(run(scenario))
+    except ImportError:  # uvloop ships with uvicorn[standard]; plain asyncio still works
+        result = asyncio.run(run(scenario))
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,52 @@
+"""`childsafe bench api [--json]`: POST /v1/messages throughput and p99, SQLite vs PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from contextlib import AbstractContextManager
+from typing import Any
+
+from childsafe.bench.api import bench_backend, postgres_database, sqlite_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "api", help="messages/s and p99 latency of the HTTP API, SQLite and PostgreSQL"
+    )
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per backend")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
+    parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--pairs", type=int, default=100, help="account pairs (conversations)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="PostgreSQL server for a throwaway database (default: DATABASE_URL)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    backends: list[tuple[str, AbstractContextManager[str]]] = [("sqlite", sqlite_database())]
+    if args.postgres_url and "postgres" in args.postgres_url:
+        backends.append(("postgresql", postgres_database(args.postgres_url)))
+    else:
+        print("PostgreSQL skipped: set DATABASE_URL or --postgres-url to a PostgreSQL server")
+    results: dict[str, Any] = {}
+    for name, database in backends:
+        with database as url:
+            print(f"{name}: {args.concurrency} connections, {args.seconds:g} s ...", flush=True)
+            results[name] = bench_backend(url, args)
+    print()
+    print(f"{'backend':<12}{'msgs/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    for name, r in results.items():
+        bad = r["messages"] - r["ok"]
+        print(
+            f"{name:<12}{r['msgs_per_s']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{bad:>10}"
+        )
+    if args.json:
+        keys = ("msgs_per_s", "p99_ms", "p50_ms", "messages", "ok")
+        print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}))
+    return 0
