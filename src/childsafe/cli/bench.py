@@ -10,7 +10,6 @@ import importlib
 
 BENCHMARKS: list[str] = [
     "childsafe.cli.bench_api",
-    "childsafe.cli.bench_score",
     "childsafe.cli.bench_pdq",
 ]
 

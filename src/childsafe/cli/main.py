@@ -21,9 +21,6 @@ COMMANDS: list[str] = [
     "user",
     "transparency",
     "hashes",
-    "scan",
-    "train",
-    "eval",
 ]
 
 
