@@ -101,6 +101,8 @@ def take_action(
 ) -> CaseAction:
     """Dismiss, warn, restrict, suspend or preserve; dismissing closes the case."""
     _require(user, Permission.ACT)
+    if not kind:
+        raise ActionRefused("choose a decision first", 400)
     if kind not in ACTIONS:
         raise ActionRefused(f"unknown action {kind!r}; choose one of {', '.join(ACTIONS)}", 400)
     reason = _clean_reason(reason)

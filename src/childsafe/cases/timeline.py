@@ -3,7 +3,7 @@ with the messages that drove each alert or report flagged with their reasons."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,12 @@ CONSOLE_MESSAGE_LIMIT = 400
 class Flag:
     source: str  # alert | report
     label: str  # the cues, or the child's category
-    detail: str  # why: the excerpt the detector matched, or the reporter's words
+    detail: str  # the evidence: the words matched, or the reporter's own words
+    why: str = ""  # the rule that used it, in words
+
+    def describe(self) -> str:
+        text = self.label + (f": “{self.detail}”" if self.detail else "")
+        return text + (f" ({self.why})" if self.why else "")
 
 
 @dataclass(slots=True)
@@ -53,35 +58,60 @@ class CaseContents:
     conversations: list[ConversationTimeline]
 
 
+def _words(names: Iterable[Any]) -> str:
+    return ", ".join(str(name).replace("_", " ") for name in names)
+
+
 def _alert_flags(alert: Alert) -> dict[str, list[Flag]]:
+    """Flags from an alert's reasons: the rule matches on the firing message (with the cue
+    evidence) and, for the detector's rule, the earlier messages that drove the risk."""
     flags: dict[str, list[Flag]] = {}
+
+    def add(message_id: str, label: str, detail: str, why: str) -> None:
+        flag = Flag("alert", label, detail, why)
+        if flag not in flags.setdefault(message_id, []):
+            flags[message_id].append(flag)
+
     for reason in alert.reasons:
-        message_id = reason.get("message_id")
-        if not message_id:
-            continue
-        cues = reason.get("cues") or []
-        label = ", ".join(str(cue).replace("_", " ") for cue in cues) or "risk"
-        detail = str(reason.get("excerpt") or reason.get("rule") or "")
-        flags.setdefault(message_id, []).append(Flag("alert", label, detail))
+        rule = str(reason.get("rule") or "")
+        why = str(reason.get("description") or rule.replace("_", " "))
+        for driver in reason.get("messages") or []:
+            add(
+                str(driver.get("message_id")),
+                _words(driver.get("cues") or []) or "risk",
+                str(driver.get("excerpt") or ""),
+                why,
+            )
+        cues = [cue for cue in reason.get("cues") or [] if isinstance(cue, dict)]
+        if cues:
+            evidence = "; ".join(str(cue.get("evidence") or "") for cue in cues)
+            add(alert.message_id, _words(cue.get("name") for cue in cues), evidence, why)
+        elif reason.get("message_id"):  # the detector's own Reason shape (contract A)
+            add(
+                str(reason["message_id"]),
+                _words(reason.get("cues") or []) or "risk",
+                str(reason.get("excerpt") or ""),
+                why,
+            )
+        elif rule and not reason.get("messages"):
+            add(alert.message_id, rule.replace("_", " "), "", why)
     if alert.message_id not in flags:
-        rules = ", ".join(alert.rules) or "alert"
-        flags.setdefault(alert.message_id, []).append(
-            Flag("alert", f"alert fired ({rules})", f"score {alert.score:.2f}")
-        )
+        add(alert.message_id, "alert fired", f"score {alert.score:.2f}", _words(alert.rules))
     return flags
 
 
 def _report_flags(report: Report) -> dict[str, list[Flag]]:
     words = report.category.replace("_", " ")
     return {
-        message_id: [Flag("report", f"reported: {words}", report.details or "")]
+        message_id: [Flag("report", f"reported: {words}", report.details or "", "a user's report")]
         for message_id in report.message_ids
     }
 
 
 def _merge(target: dict[str, list[Flag]], more: Mapping[str, list[Flag]]) -> None:
     for message_id, flags in more.items():
-        target.setdefault(message_id, []).extend(flags)
+        existing = target.setdefault(message_id, [])
+        existing.extend(flag for flag in flags if flag not in existing)
 
 
 def load_case(
@@ -161,7 +191,7 @@ def message_document(message: TimelineMessage) -> dict[str, Any]:
         "sent_at": message.sent_at.isoformat(),
         "verdict": message.verdict,
         "flags": [
-            {"source": flag.source, "label": flag.label, "detail": flag.detail}
+            {"source": flag.source, "label": flag.label, "detail": flag.detail, "why": flag.why}
             for flag in message.flags
         ],
     }

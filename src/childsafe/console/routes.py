@@ -56,10 +56,12 @@ from childsafe.store.tables.cases import (
     AuditEntry,
     Case,
     CaseAction,
+    CaseItem,
     ConsoleUser,
     EvidenceBundle,
     Referral,
 )
+from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Account
 from childsafe.transparency import charts, dsa, report
 from childsafe.transparency.figures import compute_figures
@@ -250,6 +252,15 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
             .where(EvidenceBundle.case_id == case_id)
             .order_by(EvidenceBundle.sealed_at)
         ).all()
+        media_ids = set(
+            session.scalars(
+                select(StoredMedia.id).where(
+                    StoredMedia.id.in_(
+                        [i.source_id for i in contents.items if i.source == "hash_match"]
+                    )
+                )
+            )
+        )
         trail = session.scalars(
             select(AuditEntry)
             .where(AuditEntry.target_type == "case", AuditEntry.target_id == case_id)
@@ -274,6 +285,7 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
         referrals=referrals,
         bundles=bundles,
         trail=trail,
+        media_ids=media_ids,
         sla_text=sla_text,
         overdue=overdue,
         action_kinds=ACTIONS,
@@ -362,6 +374,33 @@ def decide(
     except ActionRefused as refusal:
         raise ConsolePageError(refusal.status, refusal.message) from refusal
     return _see_other(f"{PREFIX}/cases/{case_id}?done=referral-{referral.status}")
+
+
+@router.get("/media/{media_id}")
+def media(request: Request, media_id: str, viewer: CaseViewer) -> Response:
+    """An image from a case, for the case page (which shows it blurred until clicked)."""
+    with database_of(request).session() as session:
+        stored = session.get(StoredMedia, media_id)
+        case_id = session.scalar(
+            select(CaseItem.case_id).where(
+                CaseItem.source == "hash_match", CaseItem.source_id == media_id
+            )
+        )
+        if stored is None or case_id is None:
+            raise ConsolePageError(404, f"There is no image {media_id} in any case.")
+        audit.record(
+            session,
+            actor=viewer.actor,
+            action="media.viewed",
+            target_type="case",
+            target_id=case_id,
+            details={"media_id": media_id},
+        )
+        return Response(
+            stored.content,
+            media_type=stored.content_type,
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
 
 
 # --- downloads --------------------------------------------------------------------------------

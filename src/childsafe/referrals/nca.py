@@ -89,7 +89,7 @@ def build_package(
                 "sender": message.sender_id,
                 "sent_at": _iso(message.sent_at),
                 "text": message.text,
-                "reasons": [f"{flag.label}: {flag.detail}".rstrip(": ") for flag in message.flags],
+                "reasons": [flag.describe() for flag in message.flags],
             }
             for message in facts.flagged_messages
         ],

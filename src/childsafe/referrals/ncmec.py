@@ -124,9 +124,7 @@ def _victim(report: ET.Element, child: Person, platform: Platform) -> None:
 def _flag_summary(facts: ReferralFacts) -> str:
     lines = ["Messages flagged by automated detection or by the child's report:"]
     for message in facts.flagged_messages:
-        reasons = "; ".join(
-            f"{flag.label}" + (f" ({flag.detail})" if flag.detail else "") for flag in message.flags
-        )
+        reasons = "; ".join(flag.describe() for flag in message.flags)
         lines.append(f"- message {message.id} from {message.sender_id}: {reasons}")
     return "\n".join(lines)
 
