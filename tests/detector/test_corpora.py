@@ -180,7 +180,7 @@ def test_small_benign_layouts(tmp_path: Path) -> None:
         "segment,label\n" + " ".join(["w"] * 30) + ",0\nskip me,1\n"
     )
     (segment,) = vtpan.load(tmp_path / "vt")
-    assert [len(m.text.split()) for m in segment.messages] == [12, 12, 6]
+    assert [len(m.text.split()) for m in segment.messages] == [6, 6, 6, 6, 6]
 
     with lzma.open(tmp_path / "nps.jsonl.xz", "wt") as handle:
         handle.write(json.dumps({"id": "s", "messages": [

@@ -50,7 +50,7 @@ def test_grooming_alerts_exactly_once_with_reasons(tracker: RiskTracker) -> None
     assert len(alerts) == 1
     alert = alerts[0]
     assert alert.score >= alert.threshold
-    assert alert.message_index < len(GROOMING)
+    assert alert.message_index < 2 * len(GROOMING)
     assert alert.reasons and all(r.weight > 0 for r in alert.reasons)
     assert {c for r in alert.reasons for c in r.cues} <= {
         "secrecy", "personal_info", "move_platform", "image_request", "meeting",

@@ -10,6 +10,7 @@ import importlib
 
 BENCHMARKS: list[str] = [
     "childsafe.cli.bench_api",
+    "childsafe.cli.bench_score",
     "childsafe.cli.bench_pdq",
 ]
 

@@ -21,6 +21,9 @@ COMMANDS: list[str] = [
     "user",
     "transparency",
     "hashes",
+    "scan",
+    "train",
+    "eval",
 ]
 
 

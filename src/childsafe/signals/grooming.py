@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ class GroomingModel:
         self.bias = float(bias)
         self.meta = meta
         # A Python list: summing a few dozen items is faster than a numpy gather per message.
-        self._weights: list[float] = weights.astype(np.float64).tolist()
+        self._table = weights.astype(np.float64)
+        self._weights: list[float] = self._table.tolist()
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> GroomingModel:
@@ -65,6 +67,18 @@ class GroomingModel:
             return self.bias
         weights = self._weights
         return self.bias + sum(weights[i] for i in indices) / math.sqrt(len(indices))
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Log-odds of many messages at once: hashed rows, then one sparse product."""
+        rows = [hashed_indices(t, self.buckets) for t in texts]
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        if not lengths.sum():
+            return np.full(len(rows), self.bias)
+        columns = np.fromiter((i for r in rows for i in r), dtype=np.int64)
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        sums = np.bincount(owner, weights=self._table[columns], minlength=len(rows))
+        scale = 1.0 / np.sqrt(np.maximum(lengths, 1))
+        return self.bias + sums * scale
 
     def probability(self, text: str) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(text)))

@@ -1,0 +1,155 @@
+"""Development data and cross-validation grouped by predator.
+
+Training material: the Koutli predator files (positives: every line a predator wrote), the
+decoys' files (in-domain negatives, weighted DECOY_WEIGHT: they talk about the same things
+and are the hard part) and the benign corpora (negatives). Each Koutli predator and their
+decoys form one group; each benign conversation is its own group; folds are assigned by a
+seeded hash of the group, so no predator is in both a fold's training and test data.
+Conversations from other corpora (e.g. BF-PSR chats, which are Koutli predators again) join
+the group of the Koutli predator whose lines they share most.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from childsafe.conversations import RiskTracker, TrackerParams
+from childsafe.corpora import koutli
+from childsafe.corpora.benign import load_benign
+from childsafe.evaluation.metrics import Scorecard
+from childsafe.evaluation.streaming import AuthorStream, run_conversation
+from childsafe.model import Conversation
+from childsafe.signals.grooming import GroomingModel
+from childsafe.signals.training import featurize, fit
+
+KOUTLI_PATH = "pj-koutli2023/pj-koutli2023-dev.tar.xz"
+BFPSR_PATH = "pj-bfpsr2022/PJ_conversations-dev.jsonl.xz"
+DECOY_WEIGHT = 3.0
+MIN_SHARED_LINES = 5
+
+
+@dataclass(slots=True)
+class Unit:
+    """One conversation with what cross-validation needs to know about it."""
+
+    source: str
+    group: str
+    conversation: Conversation
+    ordered: bool
+    weight: float = 1.0
+
+
+def fold_of(group: str, folds: int, seed: int) -> int:
+    return zlib.crc32(f"{seed}:{group}".encode()) % folds
+
+
+def koutli_units(path: Path) -> list[Unit]:
+    units = []
+    for conversation in koutli.load(path):
+        decoy = not conversation.predator_ids
+        group = koutli.group_of(conversation.conversation_id)
+        weight = DECOY_WEIGHT if decoy else 1.0
+        units.append(Unit("koutli", group, conversation, ordered=False, weight=weight))
+    return units
+
+
+def benign_units(data_dir: Path) -> list[Unit]:
+    return [
+        Unit(name, f"{name}/{c.conversation_id}", c, ordered=True)
+        for name, c in load_benign(data_dir)
+    ]
+
+
+def assign_groups(
+    conversations: Sequence[Conversation], koutli: Sequence[Unit], source: str
+) -> list[Unit]:
+    """Units for conversations from another corpus, grouped with the Koutli predator whose
+    lines they share most (at least MIN_SHARED_LINES), else on their own."""
+    owner: dict[str, str] = {}
+    for unit in koutli:
+        if unit.conversation.predator_ids:
+            for m in unit.conversation.messages:
+                owner.setdefault(m.text.strip(), unit.group)
+    units = []
+    for conversation in conversations:
+        votes: dict[str, int] = {}
+        for m in conversation.messages:
+            group = owner.get(m.text.strip())
+            if group is not None:
+                votes[group] = votes.get(group, 0) + 1
+        best = max(votes, key=lambda g: votes[g], default=None)
+        group = best if best and votes[best] >= MIN_SHARED_LINES else conversation.conversation_id
+        units.append(Unit(source, group, conversation, ordered=True))
+    return units
+
+
+def training_rows(units: Sequence[Unit]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(texts, labels, weights, unit index) of every message, for fitting."""
+    texts: list[str] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    owners: list[int] = []
+    for i, unit in enumerate(units):
+        for m in unit.conversation.messages:
+            texts.append(m.text)
+            labels.append(int(m.sender in unit.conversation.predator_ids))
+            weights.append(unit.weight)
+            owners.append(i)
+    return texts, np.array(labels), np.array(weights), np.array(owners)
+
+
+def fit_model(units: Sequence[Unit], seed: int) -> GroomingModel:
+    texts, labels, weights, _ = training_rows(units)
+    return fit(featurize(texts), labels, weights, seed)
+
+
+def cross_validate(
+    train: Sequence[Unit],
+    evaluate: Sequence[Unit],
+    folds: int,
+    seed: int,
+    params: TrackerParams,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[AuthorStream]:
+    """Each evaluated unit streamed through a tracker whose model never saw its group."""
+    texts, labels, weights, owners = training_rows(train)
+    features = featurize(texts)
+    train_fold = np.array([fold_of(u.group, folds, seed) for u in train])[owners]
+    for k in range(folds):
+        rows = train_fold != k
+        model = fit(features[rows], labels[rows], weights[rows], seed)
+        tracker = RiskTracker(model, params)
+        held_out = [u for u in evaluate if fold_of(u.group, folds, seed) == k]
+        if progress is not None:
+            progress(
+                f"fold {k + 1}/{folds}: trained on {int(rows.sum()):,} messages, "
+                f"scoring {len(held_out):,} conversations"
+            )
+        for unit in held_out:
+            yield from run_conversation(tracker, unit.conversation, unit.source, unit.ordered, k)
+
+
+def fold_thresholds(
+    streams: Sequence[AuthorStream], min_precision: float, max_false_alerts_per_1000: float
+) -> dict[int, float]:
+    """For each fold, the threshold chosen on the other folds' (out-of-fold) streams, so
+    no fold's labels pick its own threshold."""
+    folds = sorted({s.fold for s in streams})
+    return {
+        k: Scorecard([s for s in streams if s.fold != k]).choose_threshold(
+            min_precision, max_false_alerts_per_1000
+        )
+        for k in folds
+    }
+
+
+def relative_to(
+    streams: Sequence[AuthorStream], thresholds: dict[int, float]
+) -> list[AuthorStream]:
+    """Scores minus their fold's threshold: an alert is then a score >= 0 in every fold."""
+    return [replace(s, scores=s.scores - thresholds[s.fold]) for s in streams]
