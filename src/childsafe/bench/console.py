@@ -1,0 +1,67 @@
+"""The moderator queue page with many open cases: full request (session check, role check,
+queue query, template, audit entry) through the ASGI app, timed per request."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from childsafe.api.app import create_app
+from childsafe.cases.loadgen import populate
+from childsafe.cases.users import create_user
+from childsafe.store.db import Database
+
+PASSWORD = "bench-password-1234"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def bench_queue(url: str, open_cases: int, requests: int) -> dict[str, Any]:
+    database = Database(url)
+    database.migrate()
+    started = time.perf_counter()
+    populate(
+        database,
+        cases=open_cases,
+        actions=0,
+        reports=0,
+        start=datetime.now(UTC) - timedelta(days=3),
+        days=3,
+        open_share=1.0,
+    )
+    load_seconds = time.perf_counter() - started
+    with database.session() as session:
+        create_user(session, username="bench-mod", password=PASSWORD, role="moderator")
+    client = TestClient(create_app(database))
+    token = CSRF.search(client.get("/console/login").text)
+    assert token is not None
+    client.post(
+        "/console/login",
+        data={"username": "bench-mod", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    for _ in range(5):  # warm up: templates compiled, connections open
+        client.get("/console/")
+    timings = []
+    for index in range(requests):
+        page = 1 + index % 3  # the first pages are the ones people look at
+        started = time.perf_counter()
+        response = client.get(f"/console/?page={page}")
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 or "case" not in response.text:
+            raise RuntimeError(f"queue page failed: {response.status_code}")
+    client.close()
+    database.dispose()
+    timings.sort()
+    return {
+        "backend": "postgresql" if url.startswith("postgres") else "sqlite",
+        "open_cases": open_cases,
+        "requests": requests,
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
+        "max_ms": round(timings[-1], 2),
+        "load_seconds": round(load_seconds, 1),
+    }
