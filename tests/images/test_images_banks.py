@@ -125,3 +125,16 @@ def test_allow_list_suppresses_perceptual_matches_only(database: Database) -> No
             session, get_bank(session, "fp"), [ImportedHash(HashKind.SHA256, posted.sha256)]
         )
     assert not cache.get(database).match(posted).hits  # the same bytes: all suppressed
+
+
+def test_unchanged_banks_are_not_rebuilt_when_another_bank_changes(database: Database) -> None:
+    cache = MatcherCache()
+    with database.session() as session:
+        add_entries(session, create_bank(session, name="big", source="t"), _image_entries("moon"))
+        create_bank(session, name="fp", source="review", kind=BankKind.ALLOW)
+    before = {index.bank.name: index for index in cache.get(database)._banks}
+    with database.session() as session:
+        add_entries(session, get_bank(session, "fp"), [ImportedHash(HashKind.MD5, MD5)])
+    after = {index.bank.name: index for index in cache.get(database)._banks}
+    assert after["big"] is before["big"]
+    assert after["fp"] is not before["fp"] and MD5 in after["fp"].exact[HashKind.MD5][1][0]

@@ -113,37 +113,46 @@ class _BankIndex:
         )
 
 
+def _load_bank(session: Session, bank: HashBank) -> _BankIndex:
+    rows: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    query = (
+        select(HashEntry.kind, HashEntry.id, HashEntry.value, HashEntry.label)
+        .where(HashEntry.bank_id == bank.id)
+        .order_by(HashEntry.id)
+    )
+    for kind, entry_id, value, label in session.execute(query):
+        rows[kind].append((entry_id, value, label))
+    index = _BankIndex(bank)
+    pdq_rows = rows.get(HashKind.PDQ.value, [])
+    if pdq_rows:
+        index.pdq_entries = pdq_rows
+        index.pdq = PdqIndex(hashes_from_hex(v for _, v, _ in pdq_rows), bank.pdq_threshold)
+    for kind, width in DIGEST_BYTES.items():
+        digest_rows = rows.get(kind.value, [])
+        if digest_rows:
+            index.exact[kind] = (ExactIndex((v for _, v, _ in digest_rows), width), digest_rows)
+    return index
+
+
 class HashMatcher:
     def __init__(self, banks: list[_BankIndex]) -> None:
         self._banks = banks
 
     @classmethod
-    def load(cls, session: Session) -> HashMatcher:
-        """Snapshot the enabled banks (disabled banks are never matched)."""
-        enabled = {b.id: b for b in session.scalars(select(HashBank).where(HashBank.enabled))}
-        rows: dict[tuple[str, str], list[tuple[int, str, str | None]]] = defaultdict(list)
-        query = (
-            select(
-                HashEntry.bank_id, HashEntry.kind, HashEntry.id, HashEntry.value, HashEntry.label
-            )
-            .where(HashEntry.bank_id.in_(list(enabled)))
-            .order_by(HashEntry.id)
-        )
-        for bank_id, kind, entry_id, value, label in session.execute(query):
-            rows[bank_id, kind].append((entry_id, value, label))
+    def load(cls, session: Session, previous: HashMatcher | None = None) -> HashMatcher:
+        """Snapshot the enabled banks (disabled banks are never matched).
+
+        Banks unchanged since `previous` was loaded are reused, so allow-listing one image
+        does not rebuild a 10M-hash bank's index.
+        """
+        reusable = {i.bank.id: i for i in previous._banks} if previous else {}
         indexes = []
-        for bank_id, bank in enabled.items():
-            index = _BankIndex(bank)
-            pdq_rows = rows.get((bank_id, HashKind.PDQ.value), [])
-            if pdq_rows:
-                index.pdq_entries = pdq_rows
-                index.pdq = PdqIndex(hashes_from_hex(v for _, v, _ in pdq_rows), bank.pdq_threshold)
-            for kind, width in DIGEST_BYTES.items():
-                digest_rows = rows.get((bank_id, kind.value), [])
-                if digest_rows:
-                    exact = ExactIndex((v for _, v, _ in digest_rows), width)
-                    index.exact[kind] = (exact, digest_rows)
-            indexes.append(index)
+        for bank in session.scalars(select(HashBank).where(HashBank.enabled)):
+            old = reusable.get(bank.id)
+            if old is not None and old.bank.updated_at == bank.updated_at:
+                indexes.append(old)
+            else:
+                indexes.append(_load_bank(session, bank))
         return cls(indexes)
 
     def match(self, hashes: ImageHashes) -> MatchResult:
@@ -172,6 +181,6 @@ class MatcherCache:
                 return self._matcher
             with self._lock:
                 if revision != self._revision:
-                    self._matcher = HashMatcher.load(session)
+                    self._matcher = HashMatcher.load(session, self._matcher)
                     self._revision = revision
                 return self._matcher
