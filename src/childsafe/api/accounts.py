@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,9 @@ from childsafe.accounts import SETTINGS, InvalidSetting, apply_changes, effectiv
 from childsafe.api.auth import ApiKeyDep
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.api.fields import IsoDatetime
 from childsafe.model import AgeBand
+from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], max_body_size=MAX_BODY_BYTES)
@@ -36,13 +38,13 @@ class AccountIn(BaseModel):
 
     age_band: AgeBand = Field(description="unknown is treated as a child")
     display_name: str | None = Field(default=None, max_length=200)
-    created_at: datetime | None = Field(
+    created_at: IsoDatetime | None = Field(
         default=None, description="when the account was opened on the platform (default: now)"
     )
     settings: SettingsIn | None = Field(  # type: ignore[valid-type]
         default=None, description="settings the account holder asked for"
     )
-    notice_acknowledged: bool = Field(
+    notice_acknowledged: StrictBool = Field(
         default=False,
         description="the platform showed the child the supportive notice for a loosening",
     )
@@ -80,7 +82,7 @@ def _view(account: Account, changes: list[SettingChangeOut] | None = None) -> Ac
         id=account.id,
         age_band=band,
         display_name=account.display_name,
-        created_at=account.created_at,
+        created_at=as_utc(account.created_at),
         settings={
             s.name: SettingView(
                 value=effective[s.name],
@@ -101,7 +103,7 @@ def _put(session: Session, account_id: str, body: AccountIn) -> tuple[AccountOut
         account = Account(
             id=account_id,
             age_band=body.age_band.value,
-            created_at=body.created_at or datetime.now(UTC),
+            created_at=as_utc(body.created_at) if body.created_at else datetime.now(UTC),
             settings={},
         )
         session.add(account)
@@ -109,7 +111,7 @@ def _put(session: Session, account_id: str, body: AccountIn) -> tuple[AccountOut
     if body.display_name is not None:
         account.display_name = body.display_name
     if body.created_at is not None:
-        account.created_at = body.created_at
+        account.created_at = as_utc(body.created_at)
     requested: dict[str, Any] = body.settings.model_dump(exclude_none=True) if body.settings else {}
     change = apply_changes(body.age_band, account.settings, requested, body.notice_acknowledged)
     account.settings = change.stored

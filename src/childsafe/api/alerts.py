@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 from childsafe.api.auth import ApiKeyDep
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import error_responses
+from childsafe.api.fields import IsoDatetime
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Alert
 
@@ -75,7 +76,7 @@ def list_alerts(
     conversation_id: Annotated[str | None, Query(max_length=128)] = None,
     suspect_account_id: Annotated[str | None, Query(max_length=128)] = None,
     priority: Literal["low", "medium", "high"] | None = None,
-    since: Annotated[datetime | None, Query(description="only alerts created at or after")] = None,
+    since: Annotated[IsoDatetime | None, Query(description="created at or after")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> AlertPage:

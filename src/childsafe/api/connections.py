@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from childsafe.api.auth import ApiKeyDep
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account, Connection
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"], max_body_size=MAX_BODY_BYTES)
@@ -62,7 +63,7 @@ def connect(
                     session.flush()
                     response.status_code = status.HTTP_201_CREATED
                 return ConnectionOut(
-                    account_a=first, account_b=second, created_at=connection.created_at
+                    account_a=first, account_b=second, created_at=as_utc(connection.created_at)
                 )
         except IntegrityError:  # connected concurrently, or an account was just deleted
             if attempt:

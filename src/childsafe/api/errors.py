@@ -10,7 +10,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("childsafe.api")
 
@@ -31,6 +33,7 @@ class ErrorBody(BaseModel):
 
 
 _DESCRIPTIONS = {
+    400: "unreadable request body (e.g. not UTF-8)",
     401: "missing, invalid or revoked API key",
     404: "unknown account or resource",
     409: "conflicts with what is stored",
@@ -40,10 +43,10 @@ _DESCRIPTIONS = {
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the errors a route can answer (401 and 422 are always possible)."""
+    """OpenAPI entries for the errors a route can answer (400, 401, 413, 422 always can)."""
     return {
         code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]}
-        for code in sorted({401, 413, 422, *codes})
+        for code in sorted({400, 401, 413, 422, *codes})
     }
 
 
@@ -62,6 +65,17 @@ def _describe(errors: list[Any]) -> str:
     return "invalid request: " + "; ".join(parts)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if route_methods and match is not Match.NONE:
+            methods.update(route_methods)
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -71,8 +85,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_body(422, _describe(errors), details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         response = error_body(exc.status_code, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
         return response
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc)
+        return error_body(503, "the database is unavailable; retry later (nothing was stored)")
+
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error_body(500, "internal error (logged); the request was not stored")

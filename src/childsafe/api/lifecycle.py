@@ -36,6 +36,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(screener_for, app)
     yield
     # Drain queued messages and commit them before the process exits.
-    batcher: Batcher | None = getattr(app.state, "screener", None)
+    with _create_lock:
+        batcher: Batcher | None = getattr(app.state, "screener", None)
+        app.state.screener = None  # a restarted lifespan starts a fresh one
     if batcher is not None:
         batcher.close()

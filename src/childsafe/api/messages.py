@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from childsafe.api.auth import ApiKeyDep
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.api.fields import IsoDatetime
 from childsafe.api.lifecycle import screener_for
 from childsafe.screening import IncomingMessage, MessageIdReused, UnknownAccount
 from childsafe.screening.screener import as_utc
@@ -29,7 +29,7 @@ class MessageIn(BaseModel):
     sender_id: Id
     recipient_ids: list[Id] = Field(min_length=1, max_length=256)
     text: str = Field(max_length=20_000)
-    sent_at: datetime = Field(description="ISO 8601; without a zone it is taken as UTC")
+    sent_at: IsoDatetime = Field(description="ISO 8601; without a zone it is taken as UTC")
 
     @model_validator(mode="after")
     def _recipients_are_others(self) -> MessageIn:
