@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from childsafe.cases import audit
 from childsafe.cases.intake import IntakeError, open_or_update_case
 from childsafe.cases.priority import CaseFacts, compute_priority
 from childsafe.store.db import Database
@@ -141,3 +143,31 @@ def test_the_worst_case_is_p1_and_a_mild_one_is_not() -> None:
     assert worst.level.name == "P1"
     assert mild.level.rank >= 3
     assert mild.level.sla > worst.level.sla
+
+
+def test_concurrent_intake_opens_one_case_and_keeps_the_audit_chain(database: Database) -> None:
+    add_accounts(database, suspect="adult", **{f"kid{i}": "13_15" for i in range(8)})
+    barrier = threading.Barrier(8)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            barrier.wait()
+            results.append(
+                intake(database, source_id=f"alert-{index}", victim_account_ids=[f"kid{index}"])
+            )
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(set(results)) == 1
+    with database.session() as session:
+        case = session.get(Case, results[0])
+        assert case is not None and case.item_count == 8 and len(case.victim_account_ids) == 8
+        assert audit.verify_chain(session).ok

@@ -57,6 +57,7 @@ def _clean_reason(reason: str) -> str:
 
 
 def _case(session: Session, case_id: str) -> Case:
+    audit.serialise_writes(session)
     case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     if case is None:
         raise ActionRefused(f"no case {case_id}", status=404)
@@ -204,6 +205,7 @@ def decide_referral(
     """The second specialist approves (the referral is made) or rejects it."""
     _require(user, Permission.APPROVE_REFERRAL)
     reason = _clean_reason(reason)
+    audit.serialise_writes(session)
     referral = session.scalar(select(Referral).where(Referral.id == referral_id).with_for_update())
     if referral is None:
         raise ActionRefused(f"no referral {referral_id}", status=404)

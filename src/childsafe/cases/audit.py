@@ -53,6 +53,20 @@ def chain_hash(prev_hash: str, document: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(document)).encode("utf-8")).hexdigest()
 
 
+def serialise_writes(session: Session) -> None:
+    """On SQLite, take the database's write lock now, before reading what we will change.
+
+    SQLite transactions here begin at their first write, so a read-modify-write (merging into a
+    case, a decision) could read a state another writer is about to replace and lose its update.
+    A no-op write on the audit head takes the lock first (writers queue on busy_timeout).
+    PostgreSQL needs nothing: there the rows are read FOR UPDATE.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq)
+        )
+
+
 def record(
     session: Session,
     *,

@@ -53,6 +53,7 @@ def open_or_update_case(
         raise IntakeError(f"unknown case source {source!r}; expected one of {SOURCES}")
     if score is not None and not 0.0 <= score <= 1.0:
         raise IntakeError(f"score must be between 0 and 1, got {score}")
+    audit.serialise_writes(session)
     existing = session.scalar(
         select(CaseItem.case_id).where(CaseItem.source == source, CaseItem.source_id == source_id)
     )

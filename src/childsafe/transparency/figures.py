@@ -8,6 +8,8 @@ case, from when the case was opened to its first decision; percentiles are neare
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -60,78 +62,104 @@ def _day(session: Session, column: Any) -> ColumnElement[Any]:
     return func.substr(column, 1, 10)  # SQLite keeps UTC datetimes as ISO text
 
 
-def _counts(
-    session: Session, key: Any, time_column: Any, low: datetime, high: datetime
-) -> dict[str, int]:
-    rows = session.execute(
-        select(key, func.count()).where(time_column >= low, time_column < high).group_by(key)
-    ).all()
-    return {str(name): int(count) for name, count in sorted(rows, key=lambda row: -row[1])}
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    return dict(counter.most_common())
 
 
-def _percentile(
-    session: Session, low: datetime, high: datetime, count: int, p: float
-) -> float | None:
+def _grouped(
+    session: Session, keys: Sequence[Any], time_column: Any, low: datetime, high: datetime
+) -> list[tuple[Any, ...]]:
+    """One GROUP BY pass over the period: (day, *keys, count) rows, few and small."""
+    day = _day(session, time_column)
+    query = (
+        select(day, *keys, func.count())
+        .where(time_column >= low, time_column < high)
+        .group_by(day, *keys)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _percentiles(
+    session: Session, low: datetime, high: datetime, count: int, ps: Sequence[float]
+) -> list[float | None]:
+    """Nearest-rank percentiles of hours to first decision, in one sorted pass."""
     if count == 0:
-        return None
+        return [None for _ in ps]
     in_period = (Case.first_action_at >= low, Case.first_action_at < high)
     if session.get_bind().dialect.name == "postgresql":
-        value = session.scalar(
-            select(func.percentile_disc(p).within_group(Case.first_action_seconds)).where(
-                *in_period
-            )
-        )
+        row = session.execute(
+            select(
+                *(func.percentile_disc(p).within_group(Case.first_action_seconds) for p in ps)
+            ).where(*in_period)
+        ).one()
+        values = list(row)
     else:
-        value = session.scalar(
-            select(Case.first_action_seconds)
+        ranks = [max(math.ceil(p * count), 1) for p in ps]
+        ranked = (
+            select(
+                Case.first_action_seconds.label("seconds"),
+                func.row_number().over(order_by=Case.first_action_seconds).label("rank"),
+            )
             .where(*in_period)
-            .order_by(Case.first_action_seconds)
-            .offset(max(math.ceil(p * count) - 1, 0))
-            .limit(1)
+            .subquery()
         )
-    return None if value is None else round(float(value) / 3600, 2)
+        found = dict(
+            session.execute(
+                select(ranked.c.rank, ranked.c.seconds).where(ranked.c.rank.in_(ranks))
+            ).all()
+        )
+        values = [found.get(rank) for rank in ranks]
+    return [None if v is None else round(float(v) / 3600, 2) for v in values]
+
+
+def _count(session: Session, *conditions: Any) -> int:
+    return int(session.scalar(select(func.count()).where(*conditions)) or 0)
 
 
 def compute_figures(session: Session, start: date, end: date) -> Figures:
     low, high = window(start, end)
     figures = Figures(start=start, end=end)
-    figures.reports_by_category = _counts(session, Report.category, Report.created_at, low, high)
-    figures.reports_by_age_band = _counts(
-        session, Report.reporter_age_band, Report.created_at, low, high
+
+    by_category: Counter[str] = Counter()
+    by_band: Counter[str] = Counter()
+    by_surface: Counter[str] = Counter()
+    reports_per_day: Counter[str] = Counter()
+    report_keys = (Report.category, Report.reporter_age_band, Report.surface)
+    for day, category, band, surface, count in _grouped(
+        session, report_keys, Report.created_at, low, high
+    ):
+        by_category[category] += count
+        by_band[band] += count
+        by_surface[surface] += count
+        reports_per_day[str(day)] += count
+    figures.reports_by_category = _ranked(by_category)
+    figures.reports_by_age_band = _ranked(by_band)
+    figures.reports_by_surface = _ranked(by_surface)
+    figures.reports_per_day = dict(sorted(reports_per_day.items()))
+    figures.reports = sum(by_category.values())
+
+    by_kind: Counter[str] = Counter()
+    actions_per_day: Counter[str] = Counter()
+    for day, kind, count in _grouped(session, (CaseAction.kind,), CaseAction.created_at, low, high):
+        by_kind[kind] += count
+        actions_per_day[str(day)] += count
+    figures.actions_by_kind = _ranked(by_kind)
+    figures.actions_per_day = dict(sorted(actions_per_day.items()))
+    figures.actions = sum(by_kind.values())
+
+    figures.alerts = _count(session, Alert.created_at >= low, Alert.created_at < high)
+    figures.hash_matches = _count(
+        session,
+        CaseItem.source == "hash_match",
+        CaseItem.added_at >= low,
+        CaseItem.added_at < high,
     )
-    figures.reports_by_surface = _counts(session, Report.surface, Report.created_at, low, high)
-    figures.reports = sum(figures.reports_by_category.values())
-    figures.alerts = int(
-        session.scalar(
-            select(func.count())
-            .select_from(Alert)
-            .where(Alert.created_at >= low, Alert.created_at < high)
-        )
-        or 0
-    )
-    figures.hash_matches = int(
-        session.scalar(
-            select(func.count()).where(
-                CaseItem.source == "hash_match", CaseItem.added_at >= low, CaseItem.added_at < high
-            )
-        )
-        or 0
-    )
-    figures.cases_opened = int(
-        session.scalar(select(func.count()).where(Case.opened_at >= low, Case.opened_at < high))
-        or 0
-    )
-    figures.actions_by_kind = _counts(session, CaseAction.kind, CaseAction.created_at, low, high)
-    figures.actions = sum(figures.actions_by_kind.values())
-    figures.referrals = int(
-        session.scalar(
-            select(func.count()).where(
-                Referral.status == "approved",
-                Referral.decided_at >= low,
-                Referral.decided_at < high,
-            )
-        )
-        or 0
+    figures.cases_opened = _count(session, Case.opened_at >= low, Case.opened_at < high)
+    figures.referrals = _count(
+        session,
+        Referral.status == "approved",
+        Referral.decided_at >= low,
+        Referral.decided_at < high,
     )
     first_count, within = session.execute(
         select(
@@ -144,20 +172,7 @@ def compute_figures(session: Session, start: date, end: date) -> Figures:
         figures.share_actioned_within_sla = round(
             int(within or 0) / figures.cases_first_actioned, 4
         )
-    figures.median_hours_to_first_action = _percentile(
-        session, low, high, figures.cases_first_actioned, 0.5
+    figures.median_hours_to_first_action, figures.p90_hours_to_first_action = _percentiles(
+        session, low, high, figures.cases_first_actioned, (0.5, 0.9)
     )
-    figures.p90_hours_to_first_action = _percentile(
-        session, low, high, figures.cases_first_actioned, 0.9
-    )
-    figures.reports_per_day = _per_day(session, Report.created_at, low, high)
-    figures.actions_per_day = _per_day(session, CaseAction.created_at, low, high)
     return figures
-
-
-def _per_day(session: Session, column: Any, low: datetime, high: datetime) -> dict[str, int]:
-    day = _day(session, column)
-    rows = session.execute(
-        select(day, func.count()).where(column >= low, column < high).group_by(day).order_by(day)
-    ).all()
-    return {str(name): int(count) for name, count in rows}

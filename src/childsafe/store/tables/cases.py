@@ -40,6 +40,13 @@ class Case(Base):
         # The queue: open cases by priority, then the SLA clock.
         Index("ix_cases_queue", "status", "priority_rank", "sla_due_at"),
         Index("ix_cases_suspect", "suspect_account_id"),
+        # Transparency: time to first decision per period, read from the index alone.
+        Index(
+            "ix_cases_first_action",
+            "first_action_at",
+            "first_action_seconds",
+            "first_action_within_sla",
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -93,7 +100,10 @@ class Report(Base):
     """A user's report (usually a child's), in their own words, with the feedback we owe them."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_created", "created_at"),)
+    # Covers the transparency breakdowns (period, category, age band, surface).
+    __table_args__ = (
+        Index("ix_reports_created", "created_at", "category", "reporter_age_band", "surface"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)  # what the reporter sees
@@ -114,7 +124,8 @@ class CaseAction(Base):
     """A decision a moderator took on a case (dismiss, warn, restrict, suspend, preserve, refer)."""
 
     __tablename__ = "case_actions"
-    __table_args__ = (Index("ix_case_actions_created", "created_at"),)
+    # Covers the transparency counts (period, kind).
+    __table_args__ = (Index("ix_case_actions_created", "created_at", "kind"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.id"), index=True)
