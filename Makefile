@@ -24,7 +24,8 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/childsafe scan examples/conversations.jsonl
+	$(BIN)/childsafe seed-demo
+	$(BIN)/childsafe serve
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q

@@ -15,6 +15,7 @@ COMMANDS: list[str] = [
     "serve",
     "apikey",
     "bench",
+    "seed_demo",
     "cases",
     "audit",
     "referral",
