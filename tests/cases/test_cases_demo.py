@@ -3,11 +3,15 @@ a few worked cases, leaves the urgent cases open, and adds nothing twice when re
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from cases_helpers import api_client, register, scenario, send
 from sqlalchemy import func, select
 
 from childsafe.cases.demo import seed_demo_cases
 from childsafe.cases.users import authenticate
+from childsafe.cli.main import main
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case, Report
 
@@ -43,3 +47,18 @@ def test_demo_seed_is_usable_and_idempotent(database: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Report)) == reports
         for username, password in again.passwords.items():
             assert authenticate(session, username, password) is not None
+
+
+def test_seed_demo_command_fills_the_queue_in_priority_order(
+    database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["seed-demo", "--database-url", database.url]) == 0
+    out = capsys.readouterr().out
+    assert "moderator" in out and "specialist2" in out
+    assert main(["cases", "--database-url", database.url, "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) >= 3
+    ranks = [case["priority"] for case in listed]
+    assert ranks == sorted(ranks) and ranks[0] == "P1"
+    with database.session() as session:
+        assert session.scalar(select(func.count()).where(Case.status == "closed")) >= 1

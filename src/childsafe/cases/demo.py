@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -19,8 +20,14 @@ from sqlalchemy import select
 from childsafe.cases.actions import take_action
 from childsafe.cases.reports import submit_report
 from childsafe.cases.users import create_user
+from childsafe.conversations import RiskTracker
+from childsafe.policy import Policy
+from childsafe.screening.batcher import Batcher
+from childsafe.screening.records import IncomingMessage
+from childsafe.screening.screener import Screener
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case, ConsoleUser, Report
+from childsafe.store.tables.service import Account, Connection
 
 DEMO_USERS = (
     ("moderator", "moderator", "Maya (moderator)"),
@@ -37,6 +44,43 @@ REPORT_FOR_SEVERITY = {
     "sexual": ("sent_me_pictures", None),
     "secrecy": ("keep_a_secret", "they said not to tell my mum"),
 }
+
+
+# More invented, non-graphic conversations (beside the service's), so the queue shows cases of
+# different urgency: (id, age band, display name) and (conversation, sender, recipient, lines).
+MORE_ACCOUNTS = (
+    ("alex_19", "adult", "Alex (19)"),
+    ("chris_25", "adult", "Chris (25)"),
+    ("taylor_16", "16_17", "Taylor (16)"),
+)
+MORE_CONNECTIONS = (("alex_19", "riley_14"), ("chris_25", "jamie_12"), ("riley_14", "taylor_16"))
+MORE_CONVERSATIONS = (
+    (
+        "demo-threat",
+        "alex_19",
+        "riley_14",
+        (
+            "you looked really nice in that photo you posted",
+            "don't tell anyone we talk ok",
+            "send me more pics or i will share the ones you sent with your whole school",
+        ),
+    ),
+    (
+        "demo-secret",
+        "chris_25",
+        "jamie_12",
+        (
+            "you're so mature for your age",
+            "this is our secret, don't tell your parents",
+            "do you have snapchat? we can talk there instead",
+        ),
+    ),
+)
+# Reports with no detector alert behind them: (reporter, reported, category, their words).
+MORE_REPORTS = (
+    ("riley_14", "taylor_16", "made_me_uncomfortable", "they keep messaging me at night"),
+)
+DEMO_TIME = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -68,7 +112,46 @@ def _users(database: Database) -> dict[str, str]:
     return passwords
 
 
+def _more_conversations(database: Database, say: Callable[[str], None]) -> None:
+    """Through the real message path (fixed ids: a re-run replays the stored answers).
+
+    They talk to the service's demo children, so they need its demo accounts first.
+    """
+    with database.session() as session:
+        children = {recipient for _c, _s, recipient, _l in MORE_CONVERSATIONS}
+        if any(session.get(Account, child) is None for child in children):
+            say("  (skipped: the service's demo accounts are not there)")
+            return
+        for account_id, band, name in MORE_ACCOUNTS:
+            if session.get(Account, account_id) is None:
+                session.add(Account(id=account_id, age_band=band, display_name=name, settings={}))
+        session.flush()
+        for a, b in MORE_CONNECTIONS:
+            first, second = sorted((a, b))
+            if session.get(Connection, (first, second)) is None:
+                session.add(Connection(account_a=first, account_b=second))
+    batcher = Batcher(Screener(database, Policy.default(), RiskTracker.default()))
+    try:
+        for conversation, sender, recipient, lines in MORE_CONVERSATIONS:
+            for index, text in enumerate(lines):
+                message = IncomingMessage(
+                    f"{conversation}-{index}",
+                    conversation,
+                    sender,
+                    (recipient,),
+                    text,
+                    DEMO_TIME + timedelta(minutes=index),
+                )
+                answer = batcher.screen(message)
+                alert = f"  ALERT {answer['alert_id']}" if answer["alert_id"] else ""
+                say(f"  {sender} -> {recipient}: {text[:32]:<32} {answer['verdict']}{alert}")
+    finally:
+        batcher.close()
+
+
 def seed_demo_cases(database: Database, say: Callable[[str], None] = print) -> DemoSummary:
+    say("more demo conversations for the moderation queue:")
+    _more_conversations(database, say)
     summary = DemoSummary(passwords=_users(database))
     with database.session() as session:
         cases = list(
@@ -89,6 +172,19 @@ def seed_demo_cases(database: Database, say: Callable[[str], None] = print) -> D
                 session,
                 reporter_account_id=case.victim_account_ids[0],
                 reported_account_id=case.suspect_account_id,
+                category=category,
+                surface="chat",
+                details=words,
+                submitted_by="demo",
+            )
+            summary.reports += 1
+        for reporter, reported, category, words in MORE_REPORTS:
+            if reported in already_reported or session.get(Account, reporter) is None:
+                continue
+            submit_report(
+                session,
+                reporter_account_id=reporter,
+                reported_account_id=reported,
                 category=category,
                 surface="chat",
                 details=words,
