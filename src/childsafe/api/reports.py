@@ -27,6 +27,7 @@ from childsafe.cases.reports import (
 )
 from childsafe.console.report_page import PAGE_LINK_SECONDS, report_page_url
 from childsafe.store.tables.cases import Report
+from childsafe.store.tables.service import Account
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 ID = Field(min_length=1, max_length=128)
@@ -117,8 +118,6 @@ def create_page_link(
     body: PageLinkIn, request: Request, database: DatabaseDep, key_id: ApiKeyDep
 ) -> PageLink:
     """A short-lived signed link the platform opens in its app for a child to report."""
-    from childsafe.store.tables.service import Account
-
     with database.session() as session:
         for account_id in (body.reporter_account_id, body.reported_account_id):
             if session.get(Account, account_id) is None:

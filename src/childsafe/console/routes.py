@@ -7,6 +7,7 @@ written to the hash-chained audit log in the same transaction as the work it rec
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -115,7 +116,7 @@ def login(
     csrf_token: CsrfField = None,
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if not cookie or not csrf_token or cookie != csrf_token:
+    if not cookie or not csrf_token or not hmac.compare_digest(cookie, csrf_token):
         raise ConsolePageError(403, "The sign-in form expired. Reload the page and try again.")
     if not username.strip() or not password:
         return render(

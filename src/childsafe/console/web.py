@@ -63,6 +63,7 @@ def sla_words(due: datetime, now: datetime) -> tuple[str, bool]:
 
 templates.env.globals["role_titles"] = {role.value: title for role, title in ROLE_TITLES.items()}
 templates.env.filters["when"] = lambda value: as_utc(value).strftime("%d %b %Y %H:%M UTC")
+templates.env.filters["iso"] = lambda value: as_utc(value).isoformat()
 
 
 @dataclass(frozen=True, slots=True)

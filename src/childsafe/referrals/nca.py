@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import utcnow
+from childsafe.cases.clock import as_utc, utcnow
 from childsafe.referrals.facts import Person, gather
 from childsafe.referrals.ncmec import BAND_WORDS, incident_type
 from childsafe.referrals.standards import Platform
@@ -79,7 +79,7 @@ def build_package(
                 "reporter_account_id": report.reporter_account_id,
                 "category": report.category,
                 "in_their_words": report.details,
-                "at": _iso(report.created_at.replace(tzinfo=report.created_at.tzinfo or UTC)),
+                "at": _iso(as_utc(report.created_at)),
             }
             for report in facts.contents.reports
         ],
@@ -117,11 +117,7 @@ def build_package(
                 "bundle_id": facts.bundle.id,
                 "manifest_sha256": facts.bundle.manifest_sha256,
                 "files": facts.bundle.manifest,
-                "retained_until": _iso(
-                    facts.bundle.retain_until.replace(
-                        tzinfo=facts.bundle.retain_until.tzinfo or UTC
-                    )
-                ),
+                "retained_until": _iso(as_utc(facts.bundle.retain_until)),
             }
             if facts.bundle
             else None
