@@ -80,7 +80,7 @@ class PageLink(BaseModel):
     expires_in_seconds: int
 
 
-@router.get("/categories", response_model=list[CategoryOut])
+@router.get("/categories", response_model=list[CategoryOut], responses=error_responses())
 def list_categories(_key: ApiKeyDep) -> list[CategoryOut]:
     return [CategoryOut(key=c.key, words=c.words) for c in CATEGORIES]
 
