@@ -18,6 +18,7 @@ import io
 import json
 import multiprocessing
 import os
+import queue
 import statistics
 import tempfile
 import time
@@ -47,6 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=10_000_000,
         help="largest bank to build threatexchange's index for (it needs far more memory)",
+    )
+    parser.add_argument(
+        "--threatexchange-memory-gb",
+        type=float,
+        default=12.0,
+        help="address-space cap for threatexchange's process (so it cannot exhaust the machine)",
     )
     parser.add_argument("--images", type=int, default=200, help="images for the hashing figure")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
@@ -186,13 +193,23 @@ def ours_worker(directory: str, results: Any) -> None:
     )
 
 
-def threatexchange_worker(directory: str, results: Any) -> None:
+def threatexchange_worker(directory: str, results: Any, memory_gb: float) -> None:
+    import resource
+
     import faiss
     from threatexchange.signal_type.pdq.signal import PdqSignal
 
     _pin_to_one_core()
     faiss.omp_set_num_threads(1)
-    folder = Path(directory)
+    cap = int(memory_gb * 1024**3)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        results.put(_threatexchange_figures(Path(directory), PdqSignal))
+    except (MemoryError, RuntimeError) as error:
+        results.put({"error": f"not built within {memory_gb:g} GB: {error}"[:200]})
+
+
+def _threatexchange_figures(folder: Path, signal: Any) -> dict[str, Any]:
     baseline = _memory_mb()["rss_mb"]
     bank = np.load(folder / "bank.npy")
     planted = np.load(folder / "planted.npy")
@@ -200,7 +217,7 @@ def threatexchange_worker(directory: str, results: Any) -> None:
     entries = [(bytes(row).hex(), row_id) for row_id, row in enumerate(bank)]
     del bank
     start = time.perf_counter()
-    index = PdqSignal.get_index_cls().build(entries)
+    index = signal.get_index_cls().build(entries)
     build = time.perf_counter() - start
     del entries
     memory = _memory_mb()
@@ -214,31 +231,34 @@ def threatexchange_worker(directory: str, results: Any) -> None:
         any(m.metadata == p for hits in group for m in hits)
         for p, group in zip(planted, eight, strict=True)
     ]
-    results.put(
-        {
-            "engine": "threatexchange",
-            "index": type(index).__name__,
-            "build_s": round(build, 1),
-            "baseline_rss_mb": baseline,
-            **memory,
-            "single": plain,
-            "dihedral": _figures(seconds, found),
-        }
-    )
+    return {
+        "engine": "threatexchange",
+        "index": type(index).__name__,
+        "build_s": round(build, 1),
+        "baseline_rss_mb": baseline,
+        **memory,
+        "single": plain,
+        "dihedral": _figures(seconds, found),
+    }
 
 
-def _in_fresh_process(target: Callable[[str, Any], None], directory: str) -> dict[str, Any]:
+def _in_fresh_process(target: Callable[..., None], *args: Any) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    process = context.Process(target=target, args=(directory, results))
+    process = context.Process(target=target, args=(*args[:1], results, *args[1:]))
     process.start()
-    try:
-        result: dict[str, Any] = results.get(timeout=3600)
-    except Exception:
-        result = {"error": f"worker exited with code {process.exitcode}"}
+    result: dict[str, Any] | None = None
+    while result is None and process.is_alive():
+        try:
+            result = results.get(timeout=1.0)
+        except queue.Empty:
+            continue
+    if result is None:  # it died without answering (killed, out of memory, crashed)
+        try:
+            result = results.get(timeout=1.0)
+        except queue.Empty:
+            result = {"error": f"worker died with exit code {process.exitcode}"}
     process.join()
-    if process.exitcode not in (0, None) and "error" not in result:
-        result["error"] = f"worker exited with code {process.exitcode}"
     return result
 
 
@@ -274,7 +294,9 @@ def run(args: argparse.Namespace) -> int:
             make_bank(size, args.queries, Path(directory))
             ours = _in_fresh_process(ours_worker, directory)
             if size <= args.threatexchange_max:
-                theirs = _in_fresh_process(threatexchange_worker, directory)
+                theirs = _in_fresh_process(
+                    threatexchange_worker, directory, args.threatexchange_memory_gb
+                )
             else:
                 theirs = {
                     "error": f"not built: bank larger than --threatexchange-max "
