@@ -3,6 +3,7 @@ referral rule, downloads, and an audit entry for every view and action."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
@@ -12,6 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from childsafe.api.app import create_app
+from childsafe.cases.users import authenticate
+from childsafe.cli.main import main
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, Referral
 
@@ -235,3 +238,21 @@ def test_admin_adds_users_with_clear_errors(world: tuple[Database, str]) -> None
     )
     assert created.status_code == 200 and "Created newmod" in created.text
     assert sign_in(database, "newmod").get("/console/").status_code == 200
+
+
+def test_user_create_command(
+    database: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["user", "--database-url", database.url, "create"]
+    assert main([*base, "--username", "maya", "--role", "moderator"]) == 0
+    out = capsys.readouterr().out
+    password = out.split("password: ", 1)[1].split()[0]
+    with database.session() as session:
+        user = authenticate(session, "maya", password)
+        assert user is not None and user.role == "moderator"
+        assert user.password_hash.startswith("$argon2id$")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main([*base, "--username", "sam", "--role", "specialist", "--password-stdin"]) == 2
+    assert "at least 12 characters" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*base, "--username", "sam", "--role", "superuser"])
