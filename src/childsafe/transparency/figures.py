@@ -58,7 +58,7 @@ def window(start: date, end: date) -> tuple[datetime, datetime]:
 
 def _day(session: Session, column: Any) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+        return func.date(func.timezone("UTC", column))
     return func.substr(column, 1, 10)  # SQLite keeps UTC datetimes as ISO text
 
 
