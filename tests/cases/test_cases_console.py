@@ -256,3 +256,17 @@ def test_user_create_command(
     assert "at least 12 characters" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([*base, "--username", "sam", "--role", "superuser"])
+
+
+def test_malformed_console_input_gets_an_html_message(world: tuple[Database, str]) -> None:
+    database, case_id = world
+    client = sign_in(database, "mod")
+    token = csrf_of(client, f"/console/cases/{case_id}")
+    response = client.post(
+        f"/console/cases/{case_id}/actions",
+        data={"kind": "warn" * 10, "reason": "x", "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "Please check the form: kind" in response.text
+    assert client.get("/console/?page=0").status_code == 400
+    assert client.get("/console/cases/case_nope").status_code == 404

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
@@ -105,6 +106,17 @@ class ConsoleRoute(APIRoute):
                     "error.html",
                     {"status": error.status, "message": error.message, "viewer": None},
                     status_code=error.status,
+                )
+            except RequestValidationError as error:
+                fields = "; ".join(
+                    f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'form'}: {e.get('msg')}"
+                    for e in error.errors()[:5]
+                )
+                return templates.TemplateResponse(
+                    request,
+                    "error.html",
+                    {"status": 400, "message": f"Please check the form: {fields}", "viewer": None},
+                    status_code=400,
                 )
             except HTTPException as error:
                 return templates.TemplateResponse(
