@@ -102,9 +102,12 @@ def test_bad_input_is_a_clear_4xx(database: Database) -> None:
         for response, status, words in cases:
             assert response.status_code == status, response.text
             assert words.lower() in response.json()["error"]["message"].lower(), response.text
-        big = {"age_band": "adult", "display_name": "x" * 100_000}
+        big = {"age_band": "adult", "display_name": "x" * 300_000}
         response = client.put("/v1/accounts/a", json=big)
         assert response.status_code == 413
+        assert "too large" in response.json()["error"]["message"]
+        too_long = message("a", "b", "x" * 5_001)
+        assert client.post("/v1/messages", json=too_long).status_code == 422
 
 
 def test_stranger_adult_dm_to_child_is_held(database: Database) -> None:

@@ -12,12 +12,18 @@ from fastapi.concurrency import run_in_threadpool
 from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.screening import Batcher, Screener
+from childsafe.screening.batcher import BatchScreener
+from childsafe.screening.process import ProcessScreener
 
 _create_lock = threading.Lock()
 
 
 def screener_for(app: FastAPI) -> Batcher:
-    """The app's screener; the policy is app.state.policy when set, else the shipped one."""
+    """The app's screener; the policy is app.state.policy when set, else the shipped one.
+
+    With app.state.screening_process set (`childsafe serve` does), screening runs in a child
+    process; otherwise in a thread of this one (tests, embedding).
+    """
     batcher: Batcher | None = getattr(app.state, "screener", None)
     if batcher is not None:
         return batcher
@@ -25,7 +31,12 @@ def screener_for(app: FastAPI) -> Batcher:
         batcher = getattr(app.state, "screener", None)
         if batcher is None:
             policy = getattr(app.state, "policy", None) or Policy.default()
-            screener = Screener(app.state.database, policy, RiskTracker.default())
+            database = app.state.database
+            screener: BatchScreener = (
+                ProcessScreener(database.url, policy)
+                if getattr(app.state, "screening_process", False)
+                else Screener(database, policy, RiskTracker.default())
+            )
             batcher = app.state.screener = Batcher(screener)
     return batcher
 

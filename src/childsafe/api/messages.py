@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -27,8 +26,8 @@ class MessageIn(BaseModel):
     id: Id = Field(description="the platform's message id; a retry with the same id is safe")
     conversation_id: Id
     sender_id: Id
-    recipient_ids: list[Id] = Field(min_length=1, max_length=256)
-    text: str = Field(max_length=20_000)
+    recipient_ids: list[Id] = Field(min_length=1, max_length=50)
+    text: str = Field(max_length=5_000)
     sent_at: IsoDatetime = Field(description="ISO 8601; without a zone it is taken as UTC")
 
     @model_validator(mode="after")
@@ -87,9 +86,8 @@ async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> An
         text=body.text,
         sent_at=as_utc(body.sent_at),
     )
-    future = screener_for(request.app).submit(message)
     try:
-        answer = await asyncio.wrap_future(future)
+        answer = await screener_for(request.app).screen_async(message)
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:

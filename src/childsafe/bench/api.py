@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -72,9 +73,19 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live children (the screener), Linux /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += cpu_seconds(int(child))
+    return total
+
+
 @contextmanager
-def server(url: str, log_path: Path) -> Iterator[tuple[str, str]]:
-    """`childsafe serve` on a free port; yields (base URL, API key).
+def server(url: str, log_path: Path) -> Iterator[tuple[str, str, int]]:
+    """`childsafe serve` on a free port; yields (base URL, API key, process id).
 
     The server writes to a file, not a pipe: an unread pipe fills up and blocks its logging.
     """
@@ -91,7 +102,7 @@ def server(url: str, log_path: Path) -> Iterator[tuple[str, str]]:
         )
     try:
         base = wait_for_url(process, log_path)
-        yield base, key
+        yield base, key, process.pid
     finally:
         process.terminate()
         try:
@@ -161,7 +172,17 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
 def bench_backend(url: str, options: Any) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
-        server(url, Path(folder) / "server.log") as (base, key),
+        server(url, Path(folder) / "server.log") as (base, key, pid),
     ):
         conversations = populate(base, key, options.pairs)
-        return drive(base, key, conversations, options)
+        server_cpu = cpu_seconds(pid)
+        client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = drive(base, key, conversations, options)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU per message says what each side costs, however busy the machine is; it covers
+        # the warm-up too, so it is per message sent, not per measured message.
+        sent = max(1, result["sent"])
+        result["server_cpu_ms_per_msg"] = round(1000 * (cpu_seconds(pid) - server_cpu) / sent, 3)
+        client = (after.ru_utime + after.ru_stime) - (client_cpu.ru_utime + client_cpu.ru_stime)
+        result["client_cpu_ms_per_msg"] = round(1000 * client / sent, 3)
+        return result

@@ -32,7 +32,12 @@ class Scenario:
 
 
 async def _connection(
-    scenario: Scenario, worker: int, start: float, latencies: list[float], statuses: dict[int, int]
+    scenario: Scenario,
+    worker: int,
+    start: float,
+    latencies: list[float],
+    statuses: dict[int, int],
+    sent_total: list[int],
 ) -> None:
     reader, writer = await asyncio.open_connection(scenario.host, scenario.port)
     head = (
@@ -62,6 +67,7 @@ async def _connection(
                 }
             ).encode()
             sequence += 1
+            sent_total[0] += 1
             writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
             status = int((await reader.readline()).split(b" ", 2)[1])
             length = 0
@@ -83,10 +89,11 @@ async def _connection(
 async def run(scenario: Scenario) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    sent_total = [0]
     start = time.perf_counter()
     await asyncio.gather(
         *(
-            _connection(scenario, worker, start, latencies, statuses)
+            _connection(scenario, worker, start, latencies, statuses, sent_total)
             for worker in range(scenario.concurrency)
         )
     )
@@ -100,6 +107,7 @@ async def run(scenario: Scenario) -> dict[str, Any]:
     ok = sum(n for status, n in statuses.items() if 200 <= status < 300)
     return {
         "messages": len(latencies),
+        "sent": sent_total[0],
         "ok": ok,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "seconds": scenario.seconds,

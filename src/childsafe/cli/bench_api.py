@@ -47,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
             f"{name:<12}{r['msgs_per_s']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{bad:>10}"
         )
     if args.json:
-        keys = ("msgs_per_s", "p99_ms", "p50_ms", "messages", "ok")
+        keys = ("msgs_per_s", "p99_ms", "p50_ms", "messages", "ok", "server_cpu_ms_per_msg")
         print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}))
     return 0

@@ -23,19 +23,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8000, help="TCP port (0 picks a free one)")
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--screening",
+        choices=("process", "thread"),
+        default="process",
+        help="screen messages in a child process (uses a second core; default) or a thread",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    # The event loop and the screener thread share the GIL. With the default 5 ms switch
-    # interval, a screener waking from a database round trip waits up to 5 ms for the loop
-    # to let go, several times per batch; a shorter interval keeps that hand-over quick.
+    # The event loop and the batcher thread share the GIL. With the default 5 ms switch
+    # interval, a thread waking from a pipe or database wait can wait up to 5 ms for the
+    # loop to let go; a shorter interval keeps that hand-over quick.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     database = Database(args.database_url)
     database.migrate()
     app = create_app(database)
+    app.state.screening_process = args.screening == "process"
     config = uvicorn.Config(
         app,
         host=args.host,

@@ -7,22 +7,35 @@ of durability is shared; with a single request in flight a batch is just that me
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
+from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import Future
+from typing import Protocol
 
 from childsafe.screening.records import Answer, IncomingMessage, ScreeningError
-from childsafe.screening.screener import Screener
+from childsafe.screening.screener import Outcome
 
 log = logging.getLogger("childsafe.screening")
 
 MAX_BATCH = 256
 _STOP = object()
 
+Waiter = Future[Answer] | asyncio.Future[Answer]
+
+
+class BatchScreener(Protocol):
+    """What the batcher drives: Screener in this process, or ProcessScreener beside it."""
+
+    def screen_batch(self, messages: Sequence[IncomingMessage]) -> Sequence[Outcome]: ...
+
 
 class Batcher:
-    def __init__(self, screener: Screener, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, screener: BatchScreener, max_batch: int = MAX_BATCH) -> None:
         self.screener = screener
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -31,17 +44,26 @@ class Batcher:
         self._started = False
         self._closed = False
 
-    def submit(self, message: IncomingMessage) -> Future[Answer]:
-        """Queue a message; the future holds its answer (or a ScreeningError) once committed."""
+    def _put(self, message: IncomingMessage, waiter: Waiter) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the screener is shut down")
             if not self._started:
                 self._thread.start()
                 self._started = True
+        self._queue.put((message, waiter))
+
+    def submit(self, message: IncomingMessage) -> Future[Answer]:
+        """Queue a message; the future holds its answer (or a ScreeningError) once committed."""
         future: Future[Answer] = Future()
-        self._queue.put((message, future))
+        self._put(message, future)
         return future
+
+    async def screen_async(self, message: IncomingMessage) -> Answer:
+        """The answer once committed; raises ScreeningError for bad input."""
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._put(message, future)
+        return await future
 
     def screen(self, message: IncomingMessage) -> Answer:
         """Blocking form for scripts (seed-demo, tests): raises ScreeningError on bad input."""
@@ -55,11 +77,14 @@ class Batcher:
         if started:
             self._queue.put(_STOP)
             self._thread.join()
+        close = getattr(self.screener, "close", None)
+        if close is not None:
+            close()
 
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            items: list[tuple[IncomingMessage, Future[Answer]]] = []
+            items: list[tuple[IncomingMessage, Waiter]] = []
             item = self._queue.get()
             while True:
                 if item is _STOP:
@@ -75,19 +100,37 @@ class Batcher:
             if items:
                 self._screen(items)
 
-    def _screen(self, items: list[tuple[IncomingMessage, Future[Answer]]]) -> None:
+    def _screen(self, items: list[tuple[IncomingMessage, Waiter]]) -> None:
+        outcomes: Sequence[Outcome | Exception]
         try:
             outcomes = self.screener.screen_batch([message for message, _ in items])
         except Exception as error:  # the database is down, or a bug: fail these, keep serving
             log.exception("screening a batch of %d failed", len(items))
-            for _, future in items:
-                if not future.cancelled():
-                    future.set_exception(error)
-            return
-        for (_, future), outcome in zip(items, outcomes, strict=True):
-            if future.cancelled():  # nobody waits for it any more; the answer is stored
-                continue
-            if isinstance(outcome, ScreeningError):
-                future.set_exception(outcome)
+            outcomes = [error] * len(items)
+        # One wake-up per event loop for the whole batch, not one per request.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, Outcome | Exception]]] = (
+            defaultdict(list)
+        )
+        for (_, waiter), outcome in zip(items, outcomes, strict=True):
+            if isinstance(waiter, asyncio.Future):
+                by_loop[waiter.get_loop()].append((waiter, outcome))
             else:
-                future.set_result(outcome)
+                _settle(waiter, outcome)
+        for loop, settled in by_loop.items():
+            # A closed loop (RuntimeError) has nobody waiting any more; the answers are stored.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_settle_all, settled)
+
+
+def _settle(waiter: Waiter, outcome: Outcome | Exception) -> None:
+    if waiter.cancelled():  # nobody waits for it any more; the answer is stored
+        return
+    if isinstance(outcome, ScreeningError | Exception):
+        waiter.set_exception(outcome)
+    else:
+        waiter.set_result(outcome)
+
+
+def _settle_all(settled: list[tuple[Waiter, Outcome | Exception]]) -> None:
+    for waiter, outcome in settled:
+        _settle(waiter, outcome)

@@ -1,0 +1,81 @@
+"""Screening in a process of its own, so it does not share the web server's GIL.
+
+The web process parses HTTP and hands each batch over a pipe; this process runs the Screener
+(detector, policy, database) and sends the outcomes back. On a 2-core machine that puts the
+HTTP work and the screening on different cores instead of taking turns on one. If the web
+process dies, the pipe closes and this process exits after its current batch; an answer is
+only ever sent after its batch committed, so "acknowledged means committed" still holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+
+from childsafe.policy import Policy
+from childsafe.screening.records import IncomingMessage, ScreeningError
+from childsafe.screening.screener import Outcome, Screener
+
+START_TIMEOUT_S = 60.0
+
+
+def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
+    from childsafe.conversations import RiskTracker
+    from childsafe.store.db import Database
+
+    database = Database(database_url)
+    screener = Screener(database, policy, RiskTracker.default())
+    connection.send("ready")
+    try:
+        while True:
+            try:
+                batch = connection.recv()
+            except EOFError:  # the web process has gone
+                return
+            if batch is None:
+                return
+            try:
+                outcomes: list[Outcome | Exception] = list(screener.screen_batch(batch))
+            except Exception as error:  # sent back as a plain error: it may not pickle
+                outcomes = [RuntimeError(f"screening failed: {error!r}")] * len(batch)
+            connection.send(outcomes)
+    finally:
+        database.dispose()
+
+
+class ProcessScreener:
+    """Same `screen_batch` as Screener, run in a child process (spawned, not forked)."""
+
+    def __init__(self, database_url: str, policy: Policy) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, database_url, policy), name="childsafe-screener"
+        )
+        self._process.daemon = True
+        self._process.start()
+        child.close()
+        self._lock = threading.Lock()
+        if not self._connection.poll(START_TIMEOUT_S) or self._connection.recv() != "ready":
+            self._process.kill()
+            raise RuntimeError("the screening process did not start")
+
+    def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
+        with self._lock:
+            self._connection.send(list(messages))
+            outcomes: list[Outcome | Exception] = self._connection.recv()
+        for outcome in outcomes:
+            if isinstance(outcome, Exception) and not isinstance(outcome, ScreeningError):
+                raise outcome
+        return outcomes  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(BrokenPipeError, OSError):
+            self._connection.send(None)
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.kill()
+        self._connection.close()
