@@ -135,9 +135,7 @@ class RiskTracker:
 
     @classmethod
     def default(cls) -> RiskTracker:
-        """The shipped model and its calibrated thresholds (cues only until a model ships)."""
-        if not MODEL_PATH.exists():
-            return cls.cues_only()
+        """The shipped model and its calibrated thresholds."""
         model = GroomingModel.load(MODEL_PATH)
         return cls(model, TrackerParams.from_dict(model.meta["tracker"]))
 

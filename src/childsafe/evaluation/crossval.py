@@ -1,8 +1,10 @@
 """Development data and cross-validation grouped by predator.
 
 Training material: the Koutli predator files (positives: every line a predator wrote), the
-decoys' files (in-domain negatives, weighted DECOY_WEIGHT: they talk about the same things
-and are the hard part) and the benign corpora (negatives). Each Koutli predator and their
+decoys' files (in-domain negatives: they talk about the same things and are the hard part)
+and the benign corpora (negatives). Decoys and the benign corpora with sexual talk between
+adults (NPS chat rooms, PAN-2012 stranger chats) are weighted HARD_NEGATIVE_WEIGHT: out-of-fold
+they raised author-level F0.5 and cut false alerts. Each Koutli predator and their
 decoys form one group; each benign conversation is its own group; folds are assigned by a
 seeded hash of the group, so no predator is in both a fold's training and test data.
 Conversations from other corpora (e.g. BF-PSR chats, which are Koutli predators again) join
@@ -29,7 +31,8 @@ from childsafe.signals.training import featurize, fit
 
 KOUTLI_PATH = "pj-koutli2023/pj-koutli2023-dev.tar.xz"
 BFPSR_PATH = "pj-bfpsr2022/PJ_conversations-dev.jsonl.xz"
-DECOY_WEIGHT = 3.0
+HARD_NEGATIVE_WEIGHT = 3.0
+HARD_NEGATIVE_CORPORA = frozenset({"nps", "vtpan"})
 MIN_SHARED_LINES = 5
 
 
@@ -53,14 +56,20 @@ def koutli_units(path: Path) -> list[Unit]:
     for conversation in koutli.load(path):
         decoy = not conversation.predator_ids
         group = koutli.group_of(conversation.conversation_id)
-        weight = DECOY_WEIGHT if decoy else 1.0
+        weight = HARD_NEGATIVE_WEIGHT if decoy else 1.0
         units.append(Unit("koutli", group, conversation, ordered=False, weight=weight))
     return units
 
 
 def benign_units(data_dir: Path) -> list[Unit]:
     return [
-        Unit(name, f"{name}/{c.conversation_id}", c, ordered=True)
+        Unit(
+            name,
+            f"{name}/{c.conversation_id}",
+            c,
+            ordered=True,
+            weight=HARD_NEGATIVE_WEIGHT if name in HARD_NEGATIVE_CORPORA else 1.0,
+        )
         for name, c in load_benign(data_dir)
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # Chat spellings that the cue patterns share; `{YOU}` etc. expand to these alternations.
@@ -36,24 +36,48 @@ class Cue:
     message_id: str | None = None
 
 
+_TOKEN = re.compile(r"[a-z0-9'#]+")
+DIGITS = "<digits>"
+
+
+def message_tokens(text: str) -> frozenset[str]:
+    """The lower-cased tokens of a message (plus DIGITS when it holds a 3+ digit number),
+    which cue detectors check against their trigger words before running their patterns."""
+    tokens = set(_TOKEN.findall(text.lower()))
+    if any(t.isdigit() and len(t) >= 3 for t in tokens):
+        tokens.add(DIGITS)
+    for token in [t for t in tokens if "'" in t or "#" in t]:
+        tokens.update(token.replace("#", " # ").replace("'", " ").split())
+    return frozenset(tokens)
+
+
 class CueDetector:
-    """A named cue found by regular expressions over the lower-cased message text.
+    """A named cue found by regular expressions over the message text (case-insensitive).
 
     Each cue module builds one of these; the patterns may use the `{YOU}`-style spellings.
-    A message yields at most one Cue per detector (the first match is its evidence).
+    `triggers` are tokens of which every possible match contains at least one: a message
+    without any of them skips the (slower) patterns. A message yields at most one Cue per
+    detector (the first match is its evidence).
     """
 
-    __slots__ = ("name", "pattern", "severity")
+    __slots__ = ("name", "pattern", "severity", "triggers")
 
-    def __init__(self, name: str, severity: float, patterns: Sequence[str]) -> None:
+    def __init__(
+        self, name: str, severity: float, triggers: Iterable[str], patterns: Sequence[str]
+    ) -> None:
         if not 0.0 < severity <= 1.0:
             raise ValueError(f"cue {name}: severity must be in (0, 1], got {severity}")
         self.name = name
         self.severity = severity
+        self.triggers = frozenset(triggers)
         body = "|".join(f"(?:{p.format(**SPELLINGS)})" for p in patterns)
         self.pattern = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.IGNORECASE)
 
-    def detect(self, text: str, message_id: str | None = None) -> Cue | None:
+    def detect(
+        self, text: str, message_id: str | None = None, tokens: frozenset[str] | None = None
+    ) -> Cue | None:
+        if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
+            return None
         match = self.pattern.search(text)
         if match is None:
             return None

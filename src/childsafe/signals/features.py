@@ -1,8 +1,11 @@
 """Hashed text features shared by training and inference, so both see identical columns.
 
-Words, word bigrams and character 3/4-grams of the normalised text, hashed with CRC-32 into
-a fixed number of buckets. Binary features, L2-normalised (each present bucket weighs
-1/sqrt(k)). CRC-32 rather than Python's `hash()`: the latter is salted per process.
+Features: each word, each pair of adjacent words, and the character 3- and 4-grams of each
+word padded with spaces (" word "), hashed with CRC-32 into a power-of-two number of
+buckets. Occurrences are counted (a repeated feature counts twice) and each is worth
+1/sqrt(total occurrences). Everything but the word pairs belongs to a single word, so
+inference can cache what each word contributes (see GroomingModel). CRC-32 rather than
+Python's hash(): the latter is salted per process.
 """
 
 from __future__ import annotations
@@ -22,26 +25,42 @@ MAX_CHARS = 2000  # longer texts are cut: a message's first 2,000 characters dec
 def normalise(text: str) -> str:
     """Lower-case, links and addresses masked, runs of 3+ equal characters cut to two."""
     text = text[:MAX_CHARS].lower()
-    text = _URL.sub(" _url_ ", text)
-    text = _EMAIL.sub(" _email_ ", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" _url_ ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" _email_ ", text)
     return _REPEATS.sub(r"\1\1", text)
 
 
-def feature_names(text: str) -> list[str]:
-    """The feature strings of one message (before hashing); empty for an empty text."""
-    norm = normalise(text)
-    words = _WORD.findall(norm)
-    if not words:
-        return []
-    names = ["w " + w for w in words]
-    names.extend(["b " + a + " " + b for a, b in pairwise(words)])
-    padded = " " + " ".join(words) + " "
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def word_feature_names(word: str) -> list[str]:
+    """The features that belong to one word: the word itself and its character n-grams."""
+    padded = f" {word} "
+    names = ["w " + word]
     for n in CHAR_NGRAMS:
         names.extend(["c" + padded[i : i + n] for i in range(len(padded) - n + 1)])
     return names
 
 
+def pair_feature_name(first: str, second: str) -> str:
+    return f"b {first} {second}"
+
+
+def feature_names(text: str) -> list[str]:
+    """Every feature occurrence of one message (before hashing); empty for an empty text."""
+    tokens = words(text)
+    names = [name for word in tokens for name in word_feature_names(word)]
+    names.extend(pair_feature_name(a, b) for a, b in pairwise(tokens))
+    return names
+
+
+def bucket(name: str, buckets: int) -> int:
+    return crc32(name.encode()) & (buckets - 1)
+
+
 def hashed_indices(text: str, buckets: int) -> list[int]:
-    """Distinct bucket indices of one message's features (buckets must be a power of two)."""
-    mask = buckets - 1
-    return list({crc32(name.encode()) & mask for name in feature_names(text)})
+    """Bucket of every feature occurrence of one message (buckets: a power of two)."""
+    return [bucket(name, buckets) for name in feature_names(text)]

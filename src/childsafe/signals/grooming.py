@@ -9,42 +9,44 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from zlib import crc32
 
 import numpy as np
 
-from childsafe.signals.features import feature_names, hashed_indices
+from childsafe.signals.features import (
+    bucket,
+    hashed_indices,
+    pair_feature_name,
+    word_feature_names,
+    words,
+)
 
 MODEL_PATH = Path(__file__).with_name("models") / "grooming.npz"
-
-
-@dataclass(frozen=True, slots=True)
-class TermWeight:
-    """One feature of a message and how much it pushed the score (for explanations)."""
-
-    feature: str
-    weight: float
 
 
 class GroomingModel:
     """Per-message log-odds that the sender is grooming, from a hashed linear model.
 
+    logit = bias + (sum of the weights of every feature occurrence) / sqrt(occurrences).
+    What a word contributes (its own weight and its character n-grams') is cached, so a
+    message costs one dictionary look-up per word plus one table look-up per word pair.
     `meta` carries what training decided beyond the weights (e.g. the tracker's calibration).
     """
 
+    WORD_CACHE_SIZE = 200_000
+
     def __init__(self, weights: np.ndarray, bias: float, meta: dict[str, Any]) -> None:
         buckets = len(weights)
-        if buckets & (buckets - 1):
+        if buckets < 2 or buckets & (buckets - 1):
             raise ValueError(f"the weight table size must be a power of two, got {buckets}")
         self.buckets = buckets
         self.bias = float(bias)
         self.meta = meta
-        # A Python list: summing a few dozen items is faster than a numpy gather per message.
-        self._table = weights.astype(np.float64)
+        self._table = np.asarray(weights, dtype=np.float64)
         self._weights: list[float] = self._table.tolist()
+        self._word_cache: dict[str, tuple[float, int]] = {}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> GroomingModel:
@@ -56,46 +58,50 @@ class GroomingModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(
             path,
-            weights=np.asarray(self._weights, dtype=np.float16),
+            weights=self._table.astype(np.float16),
             bias=np.float64(self.bias),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
 
+    def _word(self, word: str) -> tuple[float, int]:
+        cached = self._word_cache.get(word)
+        if cached is None:
+            names = word_feature_names(word)
+            weights = self._weights
+            cached = (sum(weights[bucket(n, self.buckets)] for n in names), len(names))
+            if len(self._word_cache) >= self.WORD_CACHE_SIZE:
+                self._word_cache.clear()  # bounded memory; refills with the current vocabulary
+            self._word_cache[word] = cached
+        return cached
+
     def logit(self, text: str) -> float:
-        indices = hashed_indices(text, self.buckets)
-        if not indices:
+        tokens = words(text)
+        if not tokens:
             return self.bias
+        total = 0.0
+        count = 0
+        for word in tokens:
+            weight, n = self._word(word)
+            total += weight
+            count += n
         weights = self._weights
-        return self.bias + sum(weights[i] for i in indices) / math.sqrt(len(indices))
+        buckets = self.buckets
+        for a, b in pairwise(tokens):
+            total += weights[bucket(pair_feature_name(a, b), buckets)]
+            count += 1
+        return self.bias + total / math.sqrt(count)
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Log-odds of many messages at once: hashed rows, then one sparse product."""
+        """Log-odds of many messages at once: all feature occurrences hashed, then one
+        weighted bincount over the batch."""
         rows = [hashed_indices(t, self.buckets) for t in texts]
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        if not lengths.sum():
-            return np.full(len(rows), self.bias)
-        columns = np.fromiter((i for r in rows for i in r), dtype=np.int64)
+        columns = np.fromiter(
+            (i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum())
+        )
         owner = np.repeat(np.arange(len(rows)), lengths)
         sums = np.bincount(owner, weights=self._table[columns], minlength=len(rows))
-        scale = 1.0 / np.sqrt(np.maximum(lengths, 1))
-        return self.bias + sums * scale
+        return self.bias + sums / np.sqrt(np.maximum(lengths, 1))
 
     def probability(self, text: str) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(text)))
-
-    def top_terms(self, text: str, limit: int = 3) -> list[TermWeight]:
-        """The features that pushed this message's score up the most."""
-        names = feature_names(text)
-        if not names:
-            return []
-        mask = self.buckets - 1
-        seen: dict[int, str] = {}
-        for name in names:
-            seen.setdefault(crc32(name.encode()) & mask, name)
-        scale = 1.0 / math.sqrt(len(seen))
-        ranked = sorted(
-            (TermWeight(name[1:].strip(), self._weights[i] * scale) for i, name in seen.items()),
-            key=lambda t: t.weight,
-            reverse=True,
-        )
-        return [t for t in ranked[:limit] if t.weight > 0]

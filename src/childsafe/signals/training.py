@@ -20,7 +20,7 @@ DEFAULT_BUCKETS = 1 << 20
 
 
 def featurize(texts: Iterable[str], buckets: int = DEFAULT_BUCKETS) -> sparse.csr_matrix:
-    """The same L2-normalised binary hashed features GroomingModel.logit uses, as rows."""
+    """The hashed feature occurrences GroomingModel.logit sums, as rows (duplicates summed)."""
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
@@ -29,7 +29,7 @@ def featurize(texts: Iterable[str], buckets: int = DEFAULT_BUCKETS) -> sparse.cs
         indices.extend(row)
         values.extend([1.0 / math.sqrt(len(row))] * len(row) if row else [])
         indptr.append(len(indices))
-    return sparse.csr_matrix(
+    matrix = sparse.csr_matrix(
         (
             np.asarray(values, dtype=np.float32),
             np.asarray(indices, dtype=np.int32),
@@ -37,6 +37,8 @@ def featurize(texts: Iterable[str], buckets: int = DEFAULT_BUCKETS) -> sparse.cs
         ),
         shape=(len(indptr) - 1, buckets),
     )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def fit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from childsafe.signals.base import Cue, CueDetector
+from childsafe.signals.base import Cue, CueDetector, message_tokens
 from childsafe.signals.cues import (
     gifts_flattery,
     image_request,
@@ -30,8 +30,9 @@ CUE_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
 def detect_cues(text: str, message_id: str | None = None) -> list[Cue]:
     """Every cue found in one message, in DETECTORS order (at most one per cue)."""
     found = []
+    tokens = message_tokens(text)
     for detector in DETECTORS:
-        cue = detector.detect(text, message_id)
+        cue = detector.detect(text, message_id, tokens)
         if cue is not None:
             found.append(cue)
     return found
