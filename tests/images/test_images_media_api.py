@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from images_helpers import TRANSFORMS, MarkerNudityDetector, encode, marked, sample
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from childsafe.api.app import create_app
 from childsafe.api.auth import create_api_key
@@ -155,9 +156,9 @@ def test_bad_input_is_a_clear_4xx(client: TestClient) -> None:
         (client.post("/v1/media", data={"sender_id": "adult"}), 422, "file"),
         (client.post("/v1/media", json={"image": "base64?"}), 422, ""),
     ]
-    for response, status, text in cases:
+    for response, status, message in cases:
         assert response.status_code == status, response.text
-        assert text in response.json()["error"]["message"]
+        assert message in response.json()["error"]["message"]
     post(client, image, media_id="dup")
     conflict = post(client, encode(sample("moon"), "JPEG"), media_id="dup")
     assert conflict.status_code == 409
@@ -177,3 +178,24 @@ def test_nudenet_loads_and_finds_nothing_sexual_in_a_benign_photo() -> None:
     assert result.model == "nudenet-320n"
     assert result.score == 0.0 and result.reasons() == []
     assert any(f.label == "FACE_FEMALE" for f in result.findings)  # it did look
+
+
+def test_preserved_evidence_cannot_be_deleted_or_altered(
+    client: TestClient, database: Database
+) -> None:
+    answer = post(client, encode(sample("astronaut")), media_id="m-evidence").json()
+    assert answer["verdict"] == "block"
+    post(client, encode(sample("coins")), media_id="m-ordinary")
+    for statement in (
+        "DELETE FROM media WHERE id = 'm-evidence'",
+        "UPDATE media SET sha256 = 'x' WHERE id = 'm-evidence'",
+        "UPDATE media SET evidence_preserved = false WHERE id = 'm-evidence'",
+    ):
+        with (
+            pytest.raises(DBAPIError, match="preserved as evidence"),
+            database.session() as session,
+        ):
+            session.execute(text(statement))
+    with database.session() as session:  # ordinary media stays deletable
+        session.execute(text("DELETE FROM media WHERE id = 'm-ordinary'"))
+        assert session.get(StoredMedia, "m-evidence") is not None
