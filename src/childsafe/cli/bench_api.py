@@ -40,12 +40,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name}: {args.concurrency} connections, {args.seconds:g} s ...", flush=True)
             results[name] = bench_backend(url, args)
     print()
-    print(f"{'backend':<12}{'msgs/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    print(
+        f"{'backend':<12}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+        f"{'server CPU ms/msg':>19}{'client CPU ms/msg':>19}"
+    )
     for name, r in results.items():
         bad = r["messages"] - r["ok"]
         print(
-            f"{name:<12}{r['msgs_per_s']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{bad:>10}"
+            f"{name:<12}{r['msgs_per_s']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{bad:>9}"
+            f"{r['server_cpu_ms_per_msg']:>19.3f}{r['client_cpu_ms_per_msg']:>19.3f}"
         )
+    print(f"load: {args.concurrency} keep-alive connections, {args.seconds:g} s per backend")
     if args.json:
         keys = ("msgs_per_s", "p99_ms", "p50_ms", "messages", "ok", "server_cpu_ms_per_msg")
         print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}))
