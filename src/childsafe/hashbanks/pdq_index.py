@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
+from itertools import combinations, islice
 
 import numpy as np
 import numpy.typing as npt
@@ -35,14 +35,20 @@ HashArray = npt.NDArray[np.uint8]  # shape (n, 32): PDQ hashes as bytes, first b
 
 def hashes_from_hex(values: Iterable[str]) -> HashArray:
     """Parse 64-character hex PDQ hashes (as threatexchange and pdqhash tools write them)."""
-    joined = "".join(values)
-    if len(joined) % (2 * HASH_BYTES):
-        raise ValueError("every PDQ hash must be 64 hex characters")
-    try:
-        raw = bytes.fromhex(joined)
-    except ValueError as error:
-        raise ValueError(f"not a hex PDQ hash: {error}") from error
-    return np.frombuffer(raw, dtype=np.uint8).reshape(-1, HASH_BYTES).copy()
+    chunks = []
+    source = iter(values)
+    # In slices, so a 10M-hash bank never holds one 640 MB string.
+    while chunk := list(islice(source, 65_536)):
+        if any(len(value) != 2 * HASH_BYTES for value in chunk):
+            raise ValueError("every PDQ hash must be 64 hex characters")
+        try:
+            raw = bytes.fromhex("".join(chunk))
+        except ValueError as error:
+            raise ValueError(f"not a hex PDQ hash: {error}") from error
+        chunks.append(np.frombuffer(raw, dtype=np.uint8).reshape(-1, HASH_BYTES))
+    if not chunks:
+        return np.empty((0, HASH_BYTES), dtype=np.uint8)
+    return np.concatenate(chunks)
 
 
 def hash_to_hex(row: npt.NDArray[np.uint8]) -> str:
