@@ -26,7 +26,11 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
     from childsafe.conversations import RiskTracker
     from childsafe.store.db import Database
 
-    database = Database(database_url)
+    # No ping before each batch: this process keeps one connection busy, and if it has died
+    # the batch fails unacknowledged (clients retry) while the pool reconnects.
+    database = Database(
+        database_url, **({} if "sqlite" in database_url else {"pool_pre_ping": False})
+    )
     screener = Screener(database, policy, RiskTracker.default())
     connection.send("ready")
     try:

@@ -57,6 +57,29 @@ STATES: Table = ConversationState.__table__  # type: ignore[assignment]
 ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
 CONNECTIONS: Table = Connection.__table__  # type: ignore[assignment]
 
+# Statements built once (the batch's values are bound at execution): building a statement
+# costs about as much as running it on SQLite.
+ANSWERED = select(
+    MESSAGES.c.id,
+    MESSAGES.c.conversation_id,
+    MESSAGES.c.sender_id,
+    MESSAGES.c.text,
+    MESSAGES.c.response,
+).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+ACCOUNT_ROWS = select(
+    ACCOUNTS.c.id, ACCOUNTS.c.age_band, ACCOUNTS.c.created_at, ACCOUNTS.c.settings
+).where(ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
+CONNECTED = select(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).where(
+    tuple_(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).in_(bindparam("pairs", expanding=True))
+)
+STATE_ROWS = select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_state).where(
+    STATES.c.conversation_id.in_(bindparam("ids", expanding=True))
+)
+INSERT_MESSAGES = insert(MESSAGES)
+INSERT_ALERTS = insert(ALERTS)
+INSERT_STATES = insert(STATES)
+UPDATE_STATES = update(STATES).where(STATES.c.conversation_id == bindparam("key"))
+
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands timestamps back without their zone; everything we store is UTC."""
@@ -177,15 +200,7 @@ class Screener:
         self, session: Session, messages: Sequence[IncomingMessage]
     ) -> dict[str, Outcome]:
         by_id = {m.id: m for m in messages}
-        rows = session.execute(
-            select(
-                MESSAGES.c.id,
-                MESSAGES.c.conversation_id,
-                MESSAGES.c.sender_id,
-                MESSAGES.c.text,
-                MESSAGES.c.response,
-            ).where(MESSAGES.c.id.in_(by_id))
-        )
+        rows = session.connection().execute(ANSWERED, {"ids": list(by_id)})
         return {
             row.id: row.response if _same_message(row, by_id[row.id]) else _reused(by_id[row.id])
             for row in rows
@@ -198,11 +213,8 @@ class Screener:
         account_ids = {m.sender_id for m in messages}
         for m in messages:
             account_ids.update(m.recipient_ids)
-        rows = session.execute(
-            select(
-                ACCOUNTS.c.id, ACCOUNTS.c.age_band, ACCOUNTS.c.created_at, ACCOUNTS.c.settings
-            ).where(ACCOUNTS.c.id.in_(account_ids))
-        )
+        connection = session.connection()
+        rows = connection.execute(ACCOUNT_ROWS, {"ids": list(account_ids)})
         accounts = {}
         for row in rows:
             band = AgeBand(row.age_band)
@@ -210,11 +222,7 @@ class Screener:
                 row.id, band, as_utc(row.created_at), effective_settings(band, row.settings)
             )
         pairs = {_pair(m.sender_id, r) for m in messages for r in m.recipient_ids}
-        connected = session.execute(
-            select(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).where(
-                tuple_(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).in_(pairs)
-            )
-        )
+        connected = connection.execute(CONNECTED, {"pairs": list(pairs)})
         return accounts, {(a, b) for a, b in connected}
 
     # -- detector state -------------------------------------------------------------------
@@ -228,11 +236,7 @@ class Screener:
                 needed.append(conversation_id)
         if not needed:
             return
-        rows = session.execute(
-            select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_state).where(
-                STATES.c.conversation_id.in_(needed)
-            )
-        )
+        rows = session.connection().execute(STATE_ROWS, {"ids": needed})
         found = set()
         for row in rows:
             self.tracker.import_state(row.conversation_id, row.detector_state)
@@ -246,9 +250,9 @@ class Screener:
 
     def _write(self, session: Session, writes: _Writes, touched: Iterable[str]) -> None:
         if writes.messages:
-            session.execute(insert(MESSAGES), writes.messages)
+            session.connection().execute(INSERT_MESSAGES, writes.messages)
         if writes.alerts:
-            session.execute(insert(ALERTS), writes.alerts)
+            session.connection().execute(INSERT_ALERTS, writes.alerts)
         if self.case_intake is not None:
             for case in writes.cases:
                 self.case_intake(session, **case)
@@ -268,11 +272,9 @@ class Screener:
             else:
                 new.append({"conversation_id": conversation_id, **row})
         if existing:
-            session.execute(
-                update(STATES).where(STATES.c.conversation_id == bindparam("key")), existing
-            )
+            session.connection().execute(UPDATE_STATES, existing)
         if new:
-            session.execute(insert(STATES), new)
+            session.connection().execute(INSERT_STATES, new)
         session.flush()
         for row in new:
             self._loaded[str(row["conversation_id"])] = True
