@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from childsafe.evaluation.crossval import Unit, assign_groups, fold_of, fold_thresholds
+from childsafe.evaluation.crossval import (
+    Unit,
+    assign_groups,
+    fold_of,
+    fold_thresholds,
+    relative_to,
+)
 from childsafe.evaluation.metrics import Scorecard, f_beta
 from childsafe.evaluation.streaming import AuthorStream
 from childsafe.model import Conversation, Message, Participant
@@ -75,6 +81,16 @@ def test_choose_threshold_prefers_the_lowest_that_meets_precision() -> None:
     assert 0.65 < threshold <= 0.7
     loose = card.choose_threshold(min_precision=0.5, max_false_alerts_per_1000=1000.0)
     assert loose == pytest.approx(0.6)
+
+
+def test_scores_relative_to_fold_thresholds_may_be_negative() -> None:
+    streams = [
+        stream("p", [0.9], predator=True, conversation="a", fold=0),
+        stream("n", [0.2], conversation="b", fold=0),
+    ]
+    relative = relative_to(streams, {0: 0.5})
+    figures = Scorecard(relative).figures(0.0)
+    assert (figures.flagged, figures.precision, figures.recall) == (1, 1.0, 1.0)
 
 
 def test_fold_thresholds_use_other_folds_only() -> None:

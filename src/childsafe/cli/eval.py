@@ -22,6 +22,7 @@ from childsafe.conversations import RiskTracker, TrackerParams
 from childsafe.corpora import CorpusError, bfpsr, jsonl, koutli, pan12
 from childsafe.corpora.benign import load_benign
 from childsafe.evaluation.crossval import (
+    BFPSR_PATH,
     KOUTLI_PATH,
     assign_groups,
     benign_units,
@@ -92,21 +93,34 @@ def shipped_streams(
 def cross_validated_streams(
     args: argparse.Namespace, conversations: list[Conversation]
 ) -> tuple[list[AuthorStream], dict[int, float]]:
+    """Out-of-fold streams of the evaluated corpus and the benign corpora. Each fold's
+    threshold is chosen, as `childsafe train` does, on the other folds' streams of the whole
+    development set (Koutli, benign, BF-PSR), whatever corpus is being evaluated."""
     data = args.data or DEFAULT_DATA
-    if args.corpus_format == "pj-koutli":
-        train_koutli = koutli_units(args.path)
-        evaluated = train_koutli
-    else:
-        train_koutli = koutli_units(data / KOUTLI_PATH)
-        evaluated = assign_groups(conversations, train_koutli, args.corpus_format)
+    koutli_path = args.path if args.corpus_format == "pj-koutli" else data / KOUTLI_PATH
+    train_koutli = koutli_units(koutli_path)
     benign = benign_units(data)
+    same_bfpsr = (
+        args.corpus_format == "bfpsr" and args.path.resolve() == (data / BFPSR_PATH).resolve()
+    )
+    dev_chats = assign_groups(
+        list(bfpsr.load(data / BFPSR_PATH)), train_koutli, "bfpsr" if same_bfpsr else "bfpsr-dev"
+    )
+    scored = train_koutli + benign + dev_chats
+    if args.corpus_format == "pj-koutli":
+        reported = {"koutli"}
+    elif same_bfpsr:
+        reported = {"bfpsr"}
+    else:
+        scored += assign_groups(conversations, train_koutli, args.corpus_format)
+        reported = {args.corpus_format}
+    reported |= {u.source for u in benign}
     streams = list(
-        cross_validate(
-            train_koutli + benign, evaluated + benign, args.cv, args.seed, TrackerParams(), say
-        )
+        cross_validate(train_koutli + benign, scored, args.cv, args.seed, TrackerParams(), say)
     )
     thresholds = fold_thresholds(streams, args.min_precision, args.max_false_alerts)
-    return relative_to(streams, thresholds), thresholds
+    shown = [s for s in relative_to(streams, thresholds) if s.source in reported]
+    return shown, thresholds
 
 
 def summary(figures: Figures) -> dict[str, Any]:

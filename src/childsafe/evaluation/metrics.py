@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -51,7 +52,7 @@ def _author_peaks(
     predator: dict[tuple[str, str], bool] = {}
     for s in streams:
         key = (s.source, s.author_id)
-        peaks[key] = max(peaks.get(key, 0.0), s.peak)
+        peaks[key] = max(peaks.get(key, -math.inf), s.peak)
         predator[key] = predator.get(key, False) or s.is_predator
     keys = list(peaks)
     return (

@@ -7,6 +7,7 @@ thresholds (calibration) come from one pass through the real streaming code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ class AuthorStream:
 
     @property
     def peak(self) -> float:
-        return float(self.scores.max()) if len(self.scores) else 0.0
+        return float(self.scores.max()) if len(self.scores) else -math.inf
 
     def first_alert(self, threshold: float) -> int | None:
         """Conversation index of the message where the alert fires at this threshold."""
