@@ -37,7 +37,12 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, Any] = {}
     for name, database in backends:
         with database as url:
-            print(f"{name}: {args.concurrency} connections, {args.seconds:g} s ...", flush=True)
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"{name}: {args.concurrency} connections, {args.seconds:g} s "
+                f"(machine load average before: {load}) ...",
+                flush=True,
+            )
             results[name] = bench_backend(url, args)
     print()
     print(
