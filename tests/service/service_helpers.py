@@ -11,17 +11,19 @@ from fastapi.testclient import TestClient
 
 from childsafe.api.app import create_app
 from childsafe.api.auth import create_api_key
+from childsafe.policy import Policy
 from childsafe.store.db import Database
 
 _ids = itertools.count()
 
 
 @contextmanager
-def api_client(database: Database) -> Iterator[TestClient]:
-    """A client for a fresh app on `database`, authorised with a new key."""
+def api_client(database: Database, policy: Policy | None = None) -> Iterator[TestClient]:
+    """A client for a fresh app on `database` (and `policy`), authorised with a new key."""
     with database.session() as session:
         key = create_api_key(session, "tests").key
     app = create_app(database)
+    app.state.policy = policy
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:
         yield client
 

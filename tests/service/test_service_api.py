@@ -245,3 +245,41 @@ def test_a_restart_continues_each_conversation_where_it_was(database: Database) 
         return answer["verdict"], answer["conversation_risk"], bool(answer["alert_id"]), drivers
 
     assert [comparable(a) for a in first + second] == [comparable(a) for a in straight]
+
+
+def test_each_alert_opens_or_updates_the_suspects_case_in_the_same_transaction(
+    database: Database,
+) -> None:
+    from childsafe.store.tables.cases import Case, CaseItem
+
+    with api_client(database) as client:
+        alert_ids = {a["alert_id"] for a in _groom(client) if a["alert_id"]}
+    assert alert_ids
+    with database.session() as session:
+        cases = list(session.scalars(select(Case).where(Case.suspect_account_id == "adult30")))
+        items = {
+            i.source_id for i in session.scalars(select(CaseItem).where(CaseItem.source == "alert"))
+        }
+    assert len(cases) == 1
+    assert items == alert_ids
+
+
+def test_a_shadow_rule_is_reported_but_not_enforced(database: Database) -> None:
+    from childsafe.policy import Policy
+
+    trial = {
+        "id": "trial_block_hello",
+        "description": "trial: block greetings",
+        "when": {"connected": True},
+        "verdict": "block",
+        "alert": "high",
+        "shadow": True,
+    }
+    policy = Policy.from_mapping({"version": 1, "rules": [trial]})
+    with api_client(database, policy) as client:
+        register(client, "kid_a", "13_15")
+        register(client, "kid_b", "13_15")
+        client.put("/v1/connections/kid_a/kid_b")
+        answer = client.post("/v1/messages", json=message("kid_a", "kid_b", "hello")).json()
+    assert answer["verdict"] == "allow" and answer["alert_id"] is None
+    assert [r["rule"] for r in answer["shadow_reasons"]] == ["trial_block_hello"]
