@@ -8,16 +8,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from childsafe.api.app import create_app
 from childsafe.api.auth import create_api_key
+from childsafe.cases import users
 from childsafe.cases.users import create_user
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case, ConsoleUser
 
 PASSWORD = "correct horse battery staple"
+
+# Real argon2id, with the cost turned down for tests (the production parameters take ~0.4 s a
+# hash on the shared CI machine; verification reads the parameters from each stored hash).
+users._hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 _ids = itertools.count()
 
 # Invented, non-graphic grooming-like lines (flattery, secrecy, platform move, personal
@@ -83,7 +89,7 @@ def scenario(client: TestClient) -> None:
 
 
 def make_users(database: Database) -> dict[str, ConsoleUser]:
-    users = {}
+    created = {}
     with database.session() as session:
         for username, role in (
             ("mod", "moderator"),
@@ -92,8 +98,10 @@ def make_users(database: Database) -> dict[str, ConsoleUser]:
             ("admin", "admin"),
             ("auditor", "auditor"),
         ):
-            users[username] = create_user(session, username=username, password=PASSWORD, role=role)
-    return users
+            created[username] = create_user(
+                session, username=username, password=PASSWORD, role=role
+            )
+    return created
 
 
 def open_cases(database: Database) -> list[Case]:

@@ -74,42 +74,40 @@ def test_signed_out_visitors_go_to_login_and_wrong_passwords_fail(
     assert "login.failed" in audit_actions(database)
 
 
-@pytest.mark.parametrize(
-    ("username", "allowed", "forbidden"),
-    [
-        (
-            "mod",
-            ["/console/", "/console/cases/{case}"],
-            ["/console/audit", "/console/users", "/console/transparency"],
-        ),
-        (
-            "auditor",
-            ["/console/audit", "/console/transparency"],
-            ["/console/", "/console/cases/{case}", "/console/users"],
-        ),
-        (
-            "admin",
-            ["/console/users", "/console/audit", "/console/transparency"],
-            ["/console/", "/console/cases/{case}"],
-        ),
-        (
-            "spec1",
-            ["/console/", "/console/cases/{case}", "/console/transparency"],
-            ["/console/audit", "/console/users"],
-        ),
-    ],
-)
-def test_roles_are_enforced_on_every_route(
-    world: tuple[Database, str], username: str, allowed: list[str], forbidden: list[str]
-) -> None:
+ROLE_ROUTES = [
+    (
+        "mod",
+        ["/console/", "/console/cases/{case}"],
+        ["/console/audit", "/console/users", "/console/transparency"],
+    ),
+    (
+        "auditor",
+        ["/console/audit", "/console/transparency"],
+        ["/console/", "/console/cases/{case}", "/console/users"],
+    ),
+    (
+        "admin",
+        ["/console/users", "/console/audit", "/console/transparency"],
+        ["/console/", "/console/cases/{case}"],
+    ),
+    (
+        "spec1",
+        ["/console/", "/console/cases/{case}", "/console/transparency"],
+        ["/console/audit", "/console/users"],
+    ),
+]
+
+
+def test_roles_are_enforced_on_every_route(world: tuple[Database, str]) -> None:
     database, case_id = world
-    client = sign_in(database, username)
-    for path in allowed:
-        assert client.get(path.format(case=case_id)).status_code == 200, path
-    for path in forbidden:
-        response = client.get(path.format(case=case_id))
-        assert response.status_code == 403, path
-        assert "does not give access" in response.text
+    for username, allowed, forbidden in ROLE_ROUTES:
+        client = sign_in(database, username)
+        for path in allowed:
+            assert client.get(path.format(case=case_id)).status_code == 200, (username, path)
+        for path in forbidden:
+            response = client.get(path.format(case=case_id))
+            assert response.status_code == 403, (username, path)
+            assert "does not give access" in response.text
     assert "access.denied" in audit_actions(database)
 
 
