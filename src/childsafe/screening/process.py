@@ -54,23 +54,38 @@ class ProcessScreener:
     """Same `screen_batch` as Screener, run in a child process (spawned, not forked)."""
 
     def __init__(self, database_url: str, policy: Policy) -> None:
+        self._database_url = database_url
+        self._policy = policy
+        self._lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, database_url, policy), name="childsafe-screener"
+            target=_serve,
+            args=(child, self._database_url, self._policy),
+            name="childsafe-screener",
+            daemon=True,
         )
-        self._process.daemon = True
         self._process.start()
         child.close()
-        self._lock = threading.Lock()
         if not self._connection.poll(START_TIMEOUT_S) or self._connection.recv() != "ready":
             self._process.kill()
             raise RuntimeError("the screening process did not start")
 
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
         with self._lock:
-            self._connection.send(list(messages))
-            outcomes: list[Outcome | Exception] = self._connection.recv()
+            try:
+                self._connection.send(list(messages))
+                outcomes: list[Outcome | Exception] = self._connection.recv()
+            except (EOFError, OSError) as error:
+                # It died mid-batch: whatever it committed is stored (a retry gets the stored
+                # answer); nothing was acknowledged. Start a new one for the next batch.
+                self._process.kill()
+                self._connection.close()
+                self._start()
+                raise RuntimeError("the screening process died; it was restarted") from error
         for outcome in outcomes:
             if isinstance(outcome, Exception) and not isinstance(outcome, ScreeningError):
                 raise outcome
