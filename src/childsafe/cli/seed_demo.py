@@ -17,6 +17,7 @@ from childsafe.store.db import Database
 # (module, function) run after the demo conversations, in order.
 EXTENSIONS: list[tuple[str, str]] = [
     ("childsafe.cases.demo", "seed_demo_cases"),
+    ("childsafe.media.demo", "seed_demo_images"),
 ]
 
 
