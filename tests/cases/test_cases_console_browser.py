@@ -197,4 +197,11 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         phone.click("button[type=submit]")
         expect(phone.locator("#reference")).to_have_text(re.compile(r"R-[A-Z2-9]{8}"))
         phone.screenshot(path=str(ARTIFACTS / "8-report-sent-phone.png"), full_page=True)
+
+        # The transparency page now counts the report and the decision, with its charts.
+        auditor.goto(f"{base}/console/transparency")
+        expect(auditor.locator("table.headlines")).to_contain_text("Reports received")
+        expect(auditor.locator("figure svg")).to_have_count(6)
+        expect(auditor.locator("figure", has_text="Decisions taken")).to_contain_text("suspend")
+        auditor.screenshot(path=str(ARTIFACTS / "9-transparency.png"), full_page=True)
         browser.close()

@@ -112,6 +112,12 @@ def _percentiles(
     return [None if v is None else round(float(v) / 3600, 2) for v in values]
 
 
+def _every_day(start: date, end: date, counts: Counter[str]) -> dict[str, int]:
+    """Every day of the period in order, zero where nothing happened (charts show the gaps)."""
+    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    return {day.isoformat(): counts.get(day.isoformat(), 0) for day in days}
+
+
 def _count(session: Session, *conditions: Any) -> int:
     return int(session.scalar(select(func.count()).where(*conditions)) or 0)
 
@@ -135,7 +141,7 @@ def compute_figures(session: Session, start: date, end: date) -> Figures:
     figures.reports_by_category = _ranked(by_category)
     figures.reports_by_age_band = _ranked(by_band)
     figures.reports_by_surface = _ranked(by_surface)
-    figures.reports_per_day = dict(sorted(reports_per_day.items()))
+    figures.reports_per_day = _every_day(start, end, reports_per_day)
     figures.reports = sum(by_category.values())
 
     by_kind: Counter[str] = Counter()
@@ -144,7 +150,7 @@ def compute_figures(session: Session, start: date, end: date) -> Figures:
         by_kind[kind] += count
         actions_per_day[str(day)] += count
     figures.actions_by_kind = _ranked(by_kind)
-    figures.actions_per_day = dict(sorted(actions_per_day.items()))
+    figures.actions_per_day = _every_day(start, end, actions_per_day)
     figures.actions = sum(by_kind.values())
 
     figures.alerts = _count(session, Alert.created_at >= low, Alert.created_at < high)
