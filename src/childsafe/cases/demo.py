@@ -76,8 +76,10 @@ MORE_CONVERSATIONS = (
         ),
     ),
 )
-# Reports with no detector alert behind them: (reporter, reported, category, their words).
+# Children's own reports: (reporter, reported, category, their words). The first joins the
+# detector's case about Alex; the second is a report with no alert behind it.
 MORE_REPORTS = (
+    ("riley_14", "alex_19", "threatening_me", "they said they will send my pictures to everyone"),
     ("riley_14", "taylor_16", "made_me_uncomfortable", "they keep messaging me at night"),
 )
 DEMO_TIME = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -162,8 +164,10 @@ def seed_demo_cases(database: Database, say: Callable[[str], None] = print) -> D
             )
         )
         already_reported = set(session.scalars(select(Report.reported_account_id)))
+        own_words = {reported for _reporter, reported, _category, _words in MORE_REPORTS}
+        skip = already_reported | own_words
         for case in cases:
-            if case.suspect_account_id in already_reported or not case.victim_account_ids:
+            if case.suspect_account_id in skip or not case.victim_account_ids:
                 continue
             category, words = REPORT_FOR_SEVERITY.get(
                 case.severity, ("made_me_uncomfortable", None)
