@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from cases_helpers import api_client, scenario
@@ -141,3 +142,41 @@ def test_retention_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHILDSAFE_EVIDENCE_RETENTION_DAYS", "a year")
     with pytest.raises(EvidenceError, match="whole number of days"):
         configured_retention()
+
+
+def test_evidence_commands_verify_export_and_purge_only_expired(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with api_client(database) as client:
+        scenario(client)
+    with database.session() as session:
+        case_id = session.scalars(select(Case.id)).first()
+        assert case_id is not None
+        kept = seal_evidence(session, case_id).id
+        # A bundle sealed long ago whose retention is over (written directly: the API only
+        # seals with a period that ends in the future).
+        session.add(
+            EvidenceBundle(
+                id="evb_old",
+                case_id=case_id,
+                sealed_by="system",
+                sealed_at=datetime.now(UTC) - timedelta(days=400),
+                retain_until=datetime.now(UTC) - timedelta(days=35),
+                files={"case.json": "{}"},
+                manifest={"case.json": sha256_text("{}")},
+                manifest_sha256=sha256_text(audit.canonical_json({"case.json": sha256_text("{}")})),
+            )
+        )
+    base = ["evidence", "--database-url", database.url]
+    assert main([*base, "verify"]) == 0
+    assert "2 bundles checked, 0 changed" in capsys.readouterr().out
+    out = tmp_path / "bundle.zip"
+    assert main([*base, "export", kept, "-o", str(out)]) == 0
+    assert zipfile.ZipFile(out).read("SHA256SUMS")
+    assert main([*base, "export", "evb_nope", "-o", str(out)]) == 1
+    assert main([*base, "purge"]) == 0
+    assert "purged 1 bundles" in capsys.readouterr().out
+    with database.session() as session:
+        assert [b.id for b in session.scalars(select(EvidenceBundle))] == [kept]
+        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence.purged"))
+        assert audit.verify_chain(session).ok

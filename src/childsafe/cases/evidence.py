@@ -16,7 +16,7 @@ import os
 import secrets
 import zipfile
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -207,6 +207,24 @@ def verify_bundle(bundle: EvidenceBundle) -> list[str]:
     if sha256_text(audit.canonical_json(bundle.manifest)) != bundle.manifest_sha256:
         problems.append("manifest.json")
     return problems
+
+
+def purge_expired(session: Session, now: datetime | None = None) -> list[str]:
+    """Delete the bundles whose retention period is over (the database refuses any other)."""
+    now = now or utcnow()
+    expired = list(session.scalars(select(EvidenceBundle).where(EvidenceBundle.retain_until < now)))
+    for bundle in expired:
+        session.delete(bundle)
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="evidence.purged",
+            target_type="case",
+            target_id=bundle.case_id,
+            details={"bundle_id": bundle.id, "retain_until": _iso(bundle.retain_until)},
+        )
+    session.flush()
+    return [bundle.id for bundle in expired]
 
 
 def bundle_zip(bundle: EvidenceBundle) -> bytes:

@@ -21,6 +21,7 @@ COMMANDS: list[str] = [
     "referral",
     "user",
     "transparency",
+    "evidence",
     "hashes",
     "scan",
     "train",
