@@ -268,3 +268,24 @@ def test_malformed_console_input_gets_an_html_message(world: tuple[Database, str
     assert "Please check the form: kind" in response.text
     assert client.get("/console/?page=0").status_code == 400
     assert client.get("/console/cases/case_nope").status_code == 404
+
+
+def test_repeated_wrong_passwords_are_throttled(world: tuple[Database, str]) -> None:
+    database, _case_id = world
+    client = TestClient(create_app(database))
+    token = CSRF.search(client.get("/console/login").text)
+    assert token is not None
+    for _ in range(5):
+        wrong = client.post(
+            "/console/login",
+            data={"username": "mod", "password": "guess guess guess", "csrf_token": token.group(1)},
+        )
+        assert wrong.status_code == 401
+    blocked = client.post(
+        "/console/login",
+        data={"username": "mod", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+    # Another user is not affected.
+    assert sign_in(database, "spec1").get("/console/").status_code == 200
+    assert "login.throttled" in audit_actions(database)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from childsafe.cases import audit
+from childsafe.cases.clock import utcnow
 from childsafe.cases.roles import Role
-from childsafe.store.tables.cases import ConsoleUser
+from childsafe.store.tables.cases import AuditEntry, ConsoleUser
 
+# After this many failed sign-ins for one username within the window, refuse for the window.
+MAX_FAILED_LOGINS = 5
+LOGIN_WINDOW = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()
@@ -79,3 +84,17 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def login_throttled(session: Session, username: str) -> bool:
+    """Too many recent failures for this username (read from the audit log, where they are)."""
+    since = utcnow() - LOGIN_WINDOW
+    failures = session.scalar(
+        select(func.count()).where(
+            AuditEntry.target_type == "login",
+            AuditEntry.target_id == username.strip().lower()[:64],
+            AuditEntry.action == "login.failed",
+            AuditEntry.at >= since,
+        )
+    )
+    return (failures or 0) >= MAX_FAILED_LOGINS

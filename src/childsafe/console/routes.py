@@ -33,7 +33,7 @@ from childsafe.cases.evidence import bundle_zip
 from childsafe.cases.reports import CATEGORY_BY_KEY
 from childsafe.cases.roles import Permission, Role
 from childsafe.cases.timeline import load_case
-from childsafe.cases.users import UserError, authenticate, create_user
+from childsafe.cases.users import UserError, authenticate, create_user, login_throttled
 from childsafe.console.web import (
     LOGIN_CSRF_COOKIE,
     PREFIX,
@@ -127,16 +127,37 @@ def login(
             login_csrf=cookie,
             error="Enter your username and password.",
         )
+    name = username.strip().lower()[:64]
     with database_of(request).session() as session:
-        user = authenticate(session, username, password)
-        audit.record(
-            session,
-            actor=f"user:{user.id}" if user else audit.SYSTEM,
-            action="login.succeeded" if user else "login.failed",
-            target_type="user",
-            target_id=user.id if user else username.strip().lower()[:64],
+        if login_throttled(session, name):
+            audit.record(
+                session,
+                actor=audit.SYSTEM,
+                action="login.throttled",
+                target_type="login",
+                target_id=name,
+            )
+            user, signed_in, throttled = None, None, True
+        else:
+            user = authenticate(session, username, password)
+            audit.record(
+                session,
+                actor=f"user:{user.id}" if user else audit.SYSTEM,
+                action="login.succeeded" if user else "login.failed",
+                target_type="user" if user else "login",
+                target_id=user.id if user else name,
+            )
+            signed_in = start_session(session, user) if user else None
+            throttled = False
+    if throttled:
+        return render(
+            request,
+            "login.html",
+            None,
+            status_code=429,
+            login_csrf=cookie,
+            error="Too many failed sign-ins for this username. Wait 15 minutes and try again.",
         )
-        signed_in = start_session(session, user) if user else None
     if user is None or signed_in is None:
         return render(
             request,
