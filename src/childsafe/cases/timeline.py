@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from childsafe.cases.clock import as_utc
 from childsafe.store.tables.cases import Case, CaseItem, Report
+from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Alert, StoredMessage
 
 # A conversation can be long; the console shows the latest part (evidence keeps all of it).
@@ -40,6 +41,7 @@ class TimelineMessage:
     sent_at: datetime
     verdict: str
     flags: list[Flag] = field(default_factory=list)
+    media_id: str | None = None  # an image (shown blurred until clicked), not a text message
 
 
 @dataclass(slots=True)
@@ -144,6 +146,13 @@ def load_case(
         _merge(flags, _report_flags(report))
         if report.conversation_id:
             conversation_ids.append(report.conversation_id)
+    matched = [item.source_id for item in items if item.source == "hash_match"]
+    for media_id, conversation_id in session.execute(
+        select(StoredMedia.id, StoredMedia.conversation_id).where(StoredMedia.id.in_(matched))
+    ):
+        flag = Flag("hash_match", "known abuse image", "matched a hash list", "hash match")
+        _merge(flags, {media_id: [flag]})
+        conversation_ids.append(conversation_id)
     conversations = [
         _conversation(session, conversation_id, flags, message_limit)
         for conversation_id in dict.fromkeys(conversation_ids)
@@ -179,6 +188,27 @@ def _conversation(
         )
         for row in reversed(rows)
     ]
+    images = session.execute(
+        select(StoredMedia.id, StoredMedia.sender_id, StoredMedia.sent_at, StoredMedia.verdict)
+        .where(StoredMedia.conversation_id == conversation_id)
+        .order_by(StoredMedia.sent_at)
+    ).all()
+    earliest = messages[0].sent_at if truncated and messages else None
+    messages += [
+        TimelineMessage(
+            id=image.id,
+            sequence=-1,
+            sender_id=image.sender_id,
+            text="",
+            sent_at=as_utc(image.sent_at),
+            verdict=image.verdict,
+            flags=list(flags.get(image.id, [])),
+            media_id=image.id,
+        )
+        for image in images
+        if earliest is None or as_utc(image.sent_at) >= earliest
+    ]
+    messages.sort(key=lambda message: message.sent_at)
     return ConversationTimeline(conversation_id, messages, truncated)
 
 
@@ -190,8 +220,36 @@ def message_document(message: TimelineMessage) -> dict[str, Any]:
         "text": message.text,
         "sent_at": message.sent_at.isoformat(),
         "verdict": message.verdict,
+        "media_id": message.media_id,
         "flags": [
             {"source": flag.source, "label": flag.label, "detail": flag.detail, "why": flag.why}
             for flag in message.flags
         ],
     }
+
+
+def case_of_media(session: Session, media_id: str) -> str | None:
+    """The case whose evidence includes this image (matched, or in one of its conversations)."""
+    matched = session.scalar(
+        select(CaseItem.case_id).where(
+            CaseItem.source == "hash_match", CaseItem.source_id == media_id
+        )
+    )
+    if matched is not None:
+        return matched
+    conversation_id = session.scalar(
+        select(StoredMedia.conversation_id).where(StoredMedia.id == media_id)
+    )
+    if conversation_id is None:
+        return None
+    alerted = session.scalar(
+        select(CaseItem.case_id)
+        .join(Alert, Alert.id == CaseItem.source_id)
+        .where(CaseItem.source == "alert", Alert.conversation_id == conversation_id)
+        .limit(1)
+    )
+    if alerted is not None:
+        return alerted
+    return session.scalar(
+        select(Report.case_id).where(Report.conversation_id == conversation_id).limit(1)
+    )

@@ -32,7 +32,7 @@ from childsafe.cases.clock import utcnow
 from childsafe.cases.evidence import bundle_zip
 from childsafe.cases.reports import CATEGORY_BY_KEY
 from childsafe.cases.roles import Permission, Role
-from childsafe.cases.timeline import load_case
+from childsafe.cases.timeline import case_of_media, load_case
 from childsafe.cases.users import UserError, authenticate, create_user, login_throttled
 from childsafe.console.web import (
     LOGIN_CSRF_COOKIE,
@@ -57,7 +57,6 @@ from childsafe.store.tables.cases import (
     AuditEntry,
     Case,
     CaseAction,
-    CaseItem,
     ConsoleUser,
     EvidenceBundle,
     Referral,
@@ -274,14 +273,10 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
             .where(EvidenceBundle.case_id == case_id)
             .order_by(EvidenceBundle.sealed_at)
         ).all()
+        shown = [m.media_id for c in contents.conversations for m in c.messages if m.media_id]
+        matched = [i.source_id for i in contents.items if i.source == "hash_match"]
         media_ids = set(
-            session.scalars(
-                select(StoredMedia.id).where(
-                    StoredMedia.id.in_(
-                        [i.source_id for i in contents.items if i.source == "hash_match"]
-                    )
-                )
-            )
+            session.scalars(select(StoredMedia.id).where(StoredMedia.id.in_(shown + matched)))
         )
         trail = session.scalars(
             select(AuditEntry)
@@ -403,11 +398,7 @@ def media(request: Request, media_id: str, viewer: CaseViewer) -> Response:
     """An image from a case, for the case page (which shows it blurred until clicked)."""
     with database_of(request).session() as session:
         stored = session.get(StoredMedia, media_id)
-        case_id = session.scalar(
-            select(CaseItem.case_id).where(
-                CaseItem.source == "hash_match", CaseItem.source_id == media_id
-            )
-        )
+        case_id = case_of_media(session, media_id) if stored is not None else None
         if stored is None or case_id is None:
             raise ConsolePageError(404, f"There is no image {media_id} in any case.")
         audit.record(

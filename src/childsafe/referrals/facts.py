@@ -121,5 +121,6 @@ def transcript(facts: ReferralFacts) -> str:
                 if message.flags
                 else ""
             )
-            lines.append(f"{message.sent_at.isoformat()} {message.sender_id}: {message.text}{mark}")
+            text = message.text if message.media_id is None else f"[image {message.media_id}]"
+            lines.append(f"{message.sent_at.isoformat()} {message.sender_id}: {text}{mark}")
     return "\n".join(lines)

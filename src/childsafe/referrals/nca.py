@@ -89,6 +89,7 @@ def build_package(
                 "sender": message.sender_id,
                 "sent_at": _iso(message.sent_at),
                 "text": message.text,
+                "image_id": message.media_id,
                 "reasons": [flag.describe() for flag in message.flags],
             }
             for message in facts.flagged_messages
@@ -102,6 +103,7 @@ def build_package(
                         "sender": message.sender_id,
                         "sent_at": _iso(message.sent_at),
                         "text": message.text,
+                        "image_id": message.media_id,
                         "flagged": bool(message.flags),
                     }
                     for message in conversation.messages
