@@ -17,7 +17,6 @@ import numpy as np
 
 from childsafe.signals.features import (
     bucket,
-    hashed_indices,
     pair_feature_name,
     word_feature_names,
     words,
@@ -92,16 +91,9 @@ class GroomingModel:
         return self.bias + total / math.sqrt(count)
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Log-odds of many messages at once: all feature occurrences hashed, then one
-        weighted bincount over the batch."""
-        rows = [hashed_indices(t, self.buckets) for t in texts]
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        columns = np.fromiter(
-            (i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum())
-        )
-        owner = np.repeat(np.arange(len(rows)), lengths)
-        sums = np.bincount(owner, weights=self._table[columns], minlength=len(rows))
-        return self.bias + sums / np.sqrt(np.maximum(lengths, 1))
+        """Log-odds of many messages. Per message through the word cache: a vectorised
+        gather over every feature occurrence measured slower than the cached look-ups."""
+        return np.fromiter((self.logit(t) for t in texts), dtype=np.float64, count=len(texts))
 
     def probability(self, text: str) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(text)))
