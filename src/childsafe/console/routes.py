@@ -495,17 +495,21 @@ def audit_page(
     request: Request,
     viewer: AuditViewer,
     before: Annotated[int | None, Query(ge=1)] = None,
+    verify: bool = False,
 ) -> Response:
+    # Verifying walks the whole chain, so it runs when asked for, in its own read-only
+    # transaction (appending takes the chain's lock; a long walk must not hold it).
     with database_of(request).session() as session:
         query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(100)
         if before is not None:
             query = query.where(AuditEntry.seq < before)
         entries = session.scalars(query).all()
-        check = audit.verify_chain(session) if before is None else None
+        check = audit.verify_chain(session) if verify else None
+    with database_of(request).session() as session:
         audit.record(
             session,
             actor=viewer.actor,
-            action="audit.viewed",
+            action="audit.verified" if verify else "audit.viewed",
             target_type="audit",
             target_id="log",
         )
@@ -552,6 +556,8 @@ def transparency_download(
 ) -> Response:
     if start > end:
         raise ConsolePageError(400, "'from' must be on or before 'to'.")
+    # The export is recorded first, in its own short transaction: a long export must not hold
+    # the audit chain's lock.
     with database_of(request).session() as session:
         audit.record(
             session,
@@ -560,6 +566,7 @@ def transparency_download(
             target_type="report",
             target_id=f"{start}..{end}",
         )
+    with database_of(request).session() as session:
         if fmt == "dsa-sor":
             body = "".join(dsa.batch_line(b) + "\n" for b in dsa.batches(session, start, end))
             return Response(
