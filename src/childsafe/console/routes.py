@@ -1,8 +1,9 @@
 """The moderator console: sign in, the prioritised queue, a case, decisions, referrals with a
 second specialist's approval, evidence and referral downloads, the audit trail, users.
 
-Every route names the permission it needs (403 page otherwise); every view and decision is
-written to the hash-chained audit log in the same transaction as the work it records.
+Every route names the permission it needs (403 page otherwise); every view, export and
+decision is written to the hash-chained audit log, a decision in the same transaction as the
+work it records.
 """
 
 from __future__ import annotations
