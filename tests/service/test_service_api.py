@@ -98,6 +98,8 @@ def test_bad_input_is_a_clear_4xx(database: Database) -> None:
             (client.put("/v1/connections/a/ghost"), 404, "ghost"),
             (client.get("/v1/alerts?cursor=%%%"), 422, "cursor"),
             (client.get("/v1/alerts?limit=0"), 422, "limit"),
+            (client.get("/v1/alerts?priority=high&priority=low"), 422, "more than once"),
+            (client.get("/v1/alerts?priorty=high"), 422, "unknown query parameter"),
         ]
         for response, status, words in cases:
             assert response.status_code == status, response.text

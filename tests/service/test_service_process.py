@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from childsafe.policy import Policy
-from childsafe.screening import IncomingMessage
+from childsafe.screening import IncomingMessage, ScreeningUnavailable
 from childsafe.screening.process import ProcessScreener
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Account
@@ -23,7 +23,7 @@ def test_a_dead_screening_process_fails_one_batch_and_is_replaced(database: Data
 
         assert screener.screen_batch([message(1)])[0]["verdict"] == "allow"  # type: ignore[index]
         os.kill(screener._process.pid, signal.SIGKILL)
-        with pytest.raises(RuntimeError, match="restarted"):
+        with pytest.raises(ScreeningUnavailable, match="restarted"):
             screener.screen_batch([message(2)])
         answers = screener.screen_batch([message(2), message(3)])
         assert [a["verdict"] for a in answers] == ["allow", "allow"]  # type: ignore[index]

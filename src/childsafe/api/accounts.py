@@ -5,21 +5,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from childsafe.accounts import SETTINGS, InvalidSetting, apply_changes, effective_settings
 from childsafe.api.auth import ApiKeyDep
-from childsafe.api.deps import DatabaseDep
+from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import IsoDatetime
 from childsafe.model import AgeBand
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account
 
-router = APIRouter(prefix="/v1/accounts", tags=["accounts"], max_body_size=MAX_BODY_BYTES)
+router = APIRouter(
+    prefix="/v1/accounts",
+    tags=["accounts"],
+    max_body_size=MAX_BODY_BYTES,
+    dependencies=[Depends(strict_query)],
+)
 
 AccountId = Annotated[str, Path(min_length=1, max_length=128, description="the platform's id")]
 

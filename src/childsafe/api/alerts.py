@@ -7,18 +7,18 @@ import binascii
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 
 from childsafe.api.auth import ApiKeyDep
-from childsafe.api.deps import DatabaseDep
+from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import IsoDatetime
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Alert
 
-router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"], dependencies=[Depends(strict_query)])
 
 
 class AlertOut(BaseModel):

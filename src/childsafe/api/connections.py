@@ -6,19 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from childsafe.api.auth import ApiKeyDep
-from childsafe.api.deps import DatabaseDep
+from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account, Connection
 
-router = APIRouter(prefix="/v1/connections", tags=["connections"], max_body_size=MAX_BODY_BYTES)
+router = APIRouter(
+    prefix="/v1/connections",
+    tags=["connections"],
+    max_body_size=MAX_BODY_BYTES,
+    dependencies=[Depends(strict_query)],
+)
 
 AccountId = Annotated[str, Path(min_length=1, max_length=128)]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.dependencies.models import Dependant
 from sqlalchemy.orm import Session
 
 from childsafe.store.db import Database
@@ -25,3 +26,26 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _declared_query(dependant: Dependant) -> set[str]:
+    """Query parameter names of a route and of all its dependencies."""
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _declared_query(dependency)
+    return names
+
+
+def strict_query(request: Request) -> None:
+    """Reject query parameters the route does not declare, and repeated ones: a typo in a
+    filter name, or a filter given twice, would otherwise be silently ignored."""
+    if not request.query_params:
+        return
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    declared = _declared_query(dependant) if dependant is not None else set()
+    for name in request.query_params:
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise HTTPException(422, f"unknown query parameter {name!r} (known: {known})")
+        if len(request.query_params.getlist(name)) > 1:
+            raise HTTPException(422, f"query parameter {name!r} given more than once")

@@ -71,6 +71,7 @@ _DESCRIPTIONS = {
     409: "conflicts with what is stored",
     413: "request body too large",
     422: "malformed JSON or invalid fields",
+    503: "the database is unavailable; retry (nothing was stored)",
 }
 
 

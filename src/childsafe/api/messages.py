@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from childsafe.api.auth import ApiKeyDep
+from childsafe.api.deps import strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import IsoDatetime
 from childsafe.api.lifecycle import screener_for
-from childsafe.screening import IncomingMessage, MessageIdReused, UnknownAccount
+from childsafe.screening import (
+    IncomingMessage,
+    MessageIdReused,
+    ScreeningUnavailable,
+    UnknownAccount,
+)
 from childsafe.screening.screener import as_utc
 
-router = APIRouter(prefix="/v1/messages", tags=["messages"], max_body_size=MAX_BODY_BYTES)
+router = APIRouter(
+    prefix="/v1/messages",
+    tags=["messages"],
+    max_body_size=MAX_BODY_BYTES,
+    dependencies=[Depends(strict_query)],
+)
 
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 
@@ -75,7 +86,7 @@ class VerdictOut(BaseModel):
     )
 
 
-@router.post("", response_model=VerdictOut, responses=error_responses(404, 409))
+@router.post("", response_model=VerdictOut, responses=error_responses(404, 409, 503))
 async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> Any:
     """Screen a message. Answered only after it is durably stored; idempotent on `id`."""
     message = IncomingMessage(
@@ -92,5 +103,7 @@ async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> An
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:
         raise HTTPException(409, error.message) from error
+    except ScreeningUnavailable as error:
+        raise HTTPException(503, f"{error}; retry (nothing was acknowledged)") from error
     # The stored answer is already in response shape; skip re-validating it on the hot path.
     return JSONResponse(answer)

@@ -10,6 +10,7 @@ from childsafe.screening.records import (
     IncomingMessage,
     MessageIdReused,
     ScreeningError,
+    ScreeningUnavailable,
     UnknownAccount,
 )
 from childsafe.screening.screener import Screener
@@ -21,5 +22,6 @@ __all__ = [
     "MessageIdReused",
     "Screener",
     "ScreeningError",
+    "ScreeningUnavailable",
     "UnknownAccount",
 ]

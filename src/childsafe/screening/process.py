@@ -15,8 +15,10 @@ import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
+from sqlalchemy.exc import OperationalError
+
 from childsafe.policy import Policy
-from childsafe.screening.records import IncomingMessage, ScreeningError
+from childsafe.screening.records import IncomingMessage, ScreeningUnavailable
 from childsafe.screening.screener import Outcome, Screener
 
 START_TIMEOUT_S = 60.0
@@ -41,11 +43,16 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
                 return
             if batch is None:
                 return
+            # The whole batch either has its outcomes or failed (rolled back); the original
+            # exception is replaced because it may not pickle.
+            reply: tuple[str, object]
             try:
-                outcomes: list[Outcome | Exception] = list(screener.screen_batch(batch))
-            except Exception as error:  # sent back as a plain error: it may not pickle
-                outcomes = [RuntimeError(f"screening failed: {error!r}")] * len(batch)
-            connection.send(outcomes)
+                reply = ("outcomes", list(screener.screen_batch(batch)))
+            except OperationalError as error:
+                reply = ("failed", ScreeningUnavailable(f"database unavailable: {error.orig!r}"))
+            except Exception as error:
+                reply = ("failed", RuntimeError(f"screening failed: {error!r}"))
+            connection.send(reply)
     finally:
         database.dispose()
 
@@ -78,18 +85,20 @@ class ProcessScreener:
         with self._lock:
             try:
                 self._connection.send(list(messages))
-                outcomes: list[Outcome | Exception] = self._connection.recv()
+                kind, result = self._connection.recv()
             except (EOFError, OSError) as error:
                 # It died mid-batch: whatever it committed is stored (a retry gets the stored
                 # answer); nothing was acknowledged. Start a new one for the next batch.
                 self._process.kill()
                 self._connection.close()
                 self._start()
-                raise RuntimeError("the screening process died; it was restarted") from error
-        for outcome in outcomes:
-            if isinstance(outcome, Exception) and not isinstance(outcome, ScreeningError):
-                raise outcome
-        return outcomes  # type: ignore[return-value]
+                raise ScreeningUnavailable(
+                    "the screening process died; it was restarted"
+                ) from error
+        if kind == "failed":
+            raise result
+        outcomes: list[Outcome] = result
+        return outcomes
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(BrokenPipeError, OSError):

@@ -34,3 +34,8 @@ class UnknownAccount(ScreeningError):
 
 class MessageIdReused(ScreeningError):
     """A message id we already answered arrived again with different content."""
+
+
+class ScreeningUnavailable(Exception):
+    """Nothing was acknowledged (the database is unreachable, or the screening process was
+    restarted); the platform should retry, which is safe because messages are idempotent."""
