@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from childsafe.model import AgeBand
 
@@ -129,8 +129,9 @@ def compute_priority(facts: CaseFacts, now: datetime) -> Priority:
     ]
     if facts.max_score is not None:
         reasons.append(f"detector score {facts.max_score:.2f}")
-    hours = max((now - facts.last_activity_at).total_seconds(), 0.0) / 3600
-    reasons.append(f"latest evidence {_hours_words(hours)} ago")
+    # An absolute time: the reasons are stored and read later (console, referrals).
+    latest = facts.last_activity_at.astimezone(UTC)
+    reasons.append(f"latest evidence {latest:%d %b %Y %H:%M} UTC")
     if severity in CRITICAL_CUES and youngest != AgeBand.ADULT and level.rank > 1:
         level = LEVELS[0]
         reasons.append(f"{severity.replace('_', ' ')} involving a child is always P1")
@@ -156,11 +157,3 @@ def _band_words(band: str) -> str:
         AgeBand.AGE_16_17: "16 or 17",
         AgeBand.ADULT: "adult",
     }.get(AgeBand(band), "age unknown")
-
-
-def _hours_words(hours: float) -> str:
-    if hours < 1:
-        return f"{round(hours * 60)} min"
-    if hours < 48:
-        return f"{hours:.0f} h"
-    return f"{hours / 24:.0f} days"
