@@ -84,7 +84,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server(url: str, log_path: Path) -> Iterator[tuple[str, str, int]]:
+def server(url: str, log_path: Path, screening: str = "process") -> Iterator[tuple[str, str, int]]:
     """`childsafe serve` on a free port; yields (base URL, API key, process id).
 
     The server writes to a file, not a pipe: an unread pipe fills up and blocks its logging.
@@ -96,7 +96,7 @@ def server(url: str, log_path: Path) -> Iterator[tuple[str, str, int]]:
     database.dispose()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*SERVE_COMMAND, "--port", "0", "--database-url", url],
+            [*SERVE_COMMAND, "--port", "0", "--database-url", url, "--screening", screening],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -172,7 +172,7 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
 def bench_backend(url: str, options: Any) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
-        server(url, Path(folder) / "server.log") as (base, key, pid),
+        server(url, Path(folder) / "server.log", options.screening) as (base, key, pid),
     ):
         conversations = populate(base, key, options.pairs)
         server_cpu = cpu_seconds(pid)

@@ -21,6 +21,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
     parser.add_argument("--pairs", type=int, default=100, help="account pairs (conversations)")
     parser.add_argument(
+        "--screening",
+        choices=("process", "thread"),
+        default="process",
+        help="passed to `childsafe serve --screening` (compare the two)",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("DATABASE_URL"),
         help="PostgreSQL server for a throwaway database (default: DATABASE_URL)",
@@ -55,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
             f"{name:<12}{r['msgs_per_s']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{bad:>9}"
             f"{r['server_cpu_ms_per_msg']:>19.3f}{r['client_cpu_ms_per_msg']:>19.3f}"
         )
-    print(f"load: {args.concurrency} keep-alive connections, {args.seconds:g} s per backend")
+    print(
+        f"load: {args.concurrency} keep-alive connections, {args.seconds:g} s per backend, "
+        f"screening in a {args.screening}"
+    )
     if args.json:
         keys = ("msgs_per_s", "p99_ms", "p50_ms", "messages", "ok", "server_cpu_ms_per_msg")
         print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}))
