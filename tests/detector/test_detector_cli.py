@@ -32,7 +32,7 @@ def test_scan_examples_alerts_on_the_grooming_example_only(
     assert alert["score"] >= alert["threshold"] and alert["reasons"]
     assert alert["message_id"] == f"example-grooming-1-m{alert['message_index']}"
     assert json.loads(lines[-1]) == {
-        "conversations": 5, "messages": 31, "alerts": 1, "skipped_lines": 0
+        "conversations": 5, "messages": 42, "alerts": 1, "skipped_lines": 0
     }  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """Per-author streaming risk with an alert that fires once, and the messages that drove it.
 
-Each message from an author adds its evidence e = clip(model log-odds) + the weights of the
-cues it contains. The author's level is a running mean pulled toward a benign prior,
+Each message from an author adds its evidence e = clip(model log-odds of the author's recent
+window: raw sums decayed by window_decay per message) + the weights of the cues it contains.
+The author's level is a running mean pulled toward a benign prior,
 m = (sum e + n0 * mu0) / (n + n0), so one odd line cannot alert and a long benign chat
 cannot drift up by volume alone. The score is sigmoid(z) with
 z = m + diversity_weight * (distinct cues seen so far) + age shift (adult writing to a
@@ -24,7 +25,7 @@ from childsafe.signals.cues import DETECTORS, detect_cues
 from childsafe.signals.grooming import MODEL_PATH, GroomingModel
 
 TOP_REASONS = 3
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,9 @@ class TrackerParams:
         default_factory=lambda: {d.name: 0.4 * d.severity for d in DETECTORS}
     )
     diversity_weight: float = 0.1
+    # The text model scores a window of the author's recent messages whose sums decay by
+    # this factor per message (about ten messages, the training window).
+    window_decay: float = 0.9
     adult_to_child_shift: float = 1.0
     adult_to_adult_shift: float = -1.5
     child_sender_shift: float = -1.0
@@ -108,6 +112,8 @@ CUES_ONLY = TrackerParams(
 class _AuthorState:
     messages: int = 0
     evidence: float = 0.0
+    window_total: float = 0.0
+    window_count: float = 0.0
     cues_seen: set[str] = field(default_factory=set)
     alerted_at: int | None = None
     # Min-heap of (weight, sequence, Reason): the TOP_REASONS heaviest messages so far.
@@ -155,11 +161,8 @@ class RiskTracker:
         self, conversation_id: str, message: Message, participants: Sequence[Participant]
     ) -> RiskUpdate:
         cues = tuple(detect_cues(message.text, message.id))
-        if self.model is not None:
-            logit = self.model.logit(message.text)
-        else:
-            logit = self.params.cues_only_logit
-        return self._update(conversation_id, message, participants, cues, logit)
+        raw = self.model.raw(message.text) if self.model is not None else None
+        return self._update(conversation_id, message, participants, cues, raw)
 
     def observe_many(
         self,
@@ -168,16 +171,17 @@ class RiskTracker:
         participants: Sequence[Participant],
     ) -> list[RiskUpdate]:
         """Several messages of one conversation, in order: the same updates as calling
-        observe() on each, with the text model applied to them as one batch."""
-        if self.model is not None:
-            logits: list[float] = self.model.logits([m.text for m in messages]).tolist()
-        else:
-            logits = [self.params.cues_only_logit] * len(messages)
+        observe() on each, in one call."""
+        model = self.model
         return [
             self._update(
-                conversation_id, m, participants, tuple(detect_cues(m.text, m.id)), float(lg)
+                conversation_id,
+                m,
+                participants,
+                tuple(detect_cues(m.text, m.id)),
+                model.raw(m.text) if model is not None else None,
             )
-            for m, lg in zip(messages, logits, strict=True)
+            for m in messages
         ]
 
     def _update(
@@ -186,7 +190,7 @@ class RiskTracker:
         message: Message,
         participants: Sequence[Participant],
         cues: tuple[Cue, ...],
-        logit: float,
+        raw: tuple[float, int] | None,
     ) -> RiskUpdate:
         conversation = self._conversations.get(conversation_id)
         if conversation is None:
@@ -197,12 +201,21 @@ class RiskTracker:
         if author is None:
             author = conversation.authors[message.sender] = _AuthorState()
 
-        evidence = self._evidence(logit, cues)
+        p = self.params
+        if self.model is None or raw is None:
+            window_logit = message_logit = p.cues_only_logit
+        else:
+            author.window_total = p.window_decay * author.window_total + raw[0]
+            author.window_count = p.window_decay * author.window_count + raw[1]
+            window_logit = self.model.window_logit(author.window_total, author.window_count)
+            message_logit = self.model.window_logit(*raw)
+        evidence = self._evidence(window_logit, cues)
         author.messages += 1
         author.evidence += evidence
         author.cues_seen.update(c.name for c in cues)
-        # A message drives the risk by how far its evidence lies above the benign prior.
-        weight = evidence - self.params.prior_evidence
+        # A message drives the risk by how far its own evidence (without the window) lies
+        # above the benign prior.
+        weight = self._evidence(message_logit, cues) - p.prior_evidence
         if weight > 0:
             reason = Reason(
                 message.id, tuple(c.name for c in cues), excerpt(message.text), round(weight, 3)
@@ -213,7 +226,6 @@ class RiskTracker:
             elif weight > author.top[0][0]:
                 heapq.heapreplace(author.top, entry)
 
-        p = self.params
         level = (author.evidence + p.prior_messages * p.prior_evidence) / (
             author.messages + p.prior_messages
         )
@@ -248,6 +260,8 @@ class RiskTracker:
                 author_id: {
                     "messages": a.messages,
                     "evidence": a.evidence,
+                    "window_total": a.window_total,
+                    "window_count": a.window_count,
                     "cues_seen": sorted(a.cues_seen),
                     "alerted_at": a.alerted_at,
                     "top": [
@@ -280,6 +294,8 @@ class RiskTracker:
                 conversation.authors[str(author_id)] = _AuthorState(
                     messages=int(a["messages"]),
                     evidence=float(a["evidence"]),
+                    window_total=float(a["window_total"]),
+                    window_count=float(a["window_count"]),
                     cues_seen={str(c) for c in a["cues_seen"]},
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,

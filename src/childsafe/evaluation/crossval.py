@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from childsafe.conversations import RiskTracker, TrackerParams
 from childsafe.corpora import koutli
@@ -27,7 +28,7 @@ from childsafe.evaluation.metrics import Scorecard
 from childsafe.evaluation.streaming import AuthorStream, run_conversation
 from childsafe.model import Conversation
 from childsafe.signals.grooming import GroomingModel
-from childsafe.signals.training import featurize, fit
+from childsafe.signals.training import featurize, fit, windows
 
 KOUTLI_PATH = "pj-koutli2023/pj-koutli2023-dev.tar.xz"
 BFPSR_PATH = "pj-bfpsr2022/PJ_conversations-dev.jsonl.xz"
@@ -97,24 +98,39 @@ def assign_groups(
     return units
 
 
-def training_rows(units: Sequence[Unit]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """(texts, labels, weights, unit index) of every message, for fitting."""
+@dataclass(slots=True)
+class TrainingSet:
+    """Window documents with their labels, weights and units, ready for fitting."""
+
+    documents: sparse.csr_matrix
+    labels: np.ndarray
+    weights: np.ndarray
+    units: np.ndarray  # index into the training units
+    messages: int
+
+
+def training_set(units: Sequence[Unit]) -> TrainingSet:
+    """Every message featurised, then cut into windows per author (see training.windows)."""
     texts: list[str] = []
     labels: list[int] = []
-    weights: list[float] = []
     owners: list[int] = []
+    streams: list[int] = []
+    stream_ids: dict[tuple[int, str], int] = {}
     for i, unit in enumerate(units):
         for m in unit.conversation.messages:
             texts.append(m.text)
             labels.append(int(m.sender in unit.conversation.predator_ids))
-            weights.append(unit.weight)
             owners.append(i)
-    return texts, np.array(labels), np.array(weights), np.array(owners)
+            streams.append(stream_ids.setdefault((i, m.sender), len(stream_ids)))
+    documents, first = windows(featurize(texts), np.array(streams))
+    unit_of = np.array(owners)[first]
+    weight_of = np.array([u.weight for u in units])
+    return TrainingSet(documents, np.array(labels)[first], weight_of[unit_of], unit_of, len(texts))
 
 
 def fit_model(units: Sequence[Unit], seed: int) -> GroomingModel:
-    texts, labels, weights, _ = training_rows(units)
-    return fit(featurize(texts), labels, weights, seed)
+    data = training_set(units)
+    return fit(data.documents, data.labels, data.weights, seed)
 
 
 def cross_validate(
@@ -126,17 +142,16 @@ def cross_validate(
     progress: Callable[[str], None] | None = None,
 ) -> Iterator[AuthorStream]:
     """Each evaluated unit streamed through a tracker whose model never saw its group."""
-    texts, labels, weights, owners = training_rows(train)
-    features = featurize(texts)
-    train_fold = np.array([fold_of(u.group, folds, seed) for u in train])[owners]
+    data = training_set(train)
+    train_fold = np.array([fold_of(u.group, folds, seed) for u in train])[data.units]
     for k in range(folds):
         rows = train_fold != k
-        model = fit(features[rows], labels[rows], weights[rows], seed)
+        model = fit(data.documents[rows], data.labels[rows], data.weights[rows], seed)
         tracker = RiskTracker(model, params)
         held_out = [u for u in evaluate if fold_of(u.group, folds, seed) == k]
         if progress is not None:
             progress(
-                f"fold {k + 1}/{folds}: trained on {int(rows.sum()):,} messages, "
+                f"fold {k + 1}/{folds}: trained on {int(rows.sum()):,} windows, "
                 f"scoring {len(held_out):,} conversations"
             )
         for unit in held_out:

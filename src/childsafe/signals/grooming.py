@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,10 @@ MODEL_PATH = Path(__file__).with_name("models") / "grooming.npz"
 
 
 class GroomingModel:
-    """Per-message log-odds that the sender is grooming, from a hashed linear model.
+    """Log-odds that a window of an author's messages is grooming, from a hashed linear model.
 
-    logit = bias + (sum of the weights of every feature occurrence) / sqrt(occurrences).
+    logit = bias + (sum of the weights of every feature occurrence) / sqrt(occurrences), over
+    the window's messages (trained on windows of ten; see training.windows).
     What a word contributes (its own weight and its character n-grams') is cached, so a
     message costs one dictionary look-up per word plus one table look-up per word pair.
     `meta` carries what training decided beyond the weights (e.g. the tracker's calibration).
@@ -73,10 +73,9 @@ class GroomingModel:
             self._word_cache[word] = cached
         return cached
 
-    def logit(self, text: str) -> float:
+    def raw(self, text: str) -> tuple[float, int]:
+        """(sum of the weights of every feature occurrence, number of occurrences)."""
         tokens = words(text)
-        if not tokens:
-            return self.bias
         total = 0.0
         count = 0
         for word in tokens:
@@ -88,12 +87,15 @@ class GroomingModel:
         for a, b in pairwise(tokens):
             total += weights[bucket(pair_feature_name(a, b), buckets)]
             count += 1
-        return self.bias + total / math.sqrt(count)
+        return total, count
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Log-odds of many messages. Per message through the word cache: a vectorised
-        gather over every feature occurrence measured slower than the cached look-ups."""
-        return np.fromiter((self.logit(t) for t in texts), dtype=np.float64, count=len(texts))
+    def window_logit(self, total: float, count: float) -> float:
+        """Log-odds of a window whose summed raw() parts are (total, count)."""
+        return self.bias + total / math.sqrt(count) if count > 0 else self.bias
+
+    def logit(self, text: str) -> float:
+        """Log-odds of one message taken as a window of its own."""
+        return self.window_logit(*self.raw(text))
 
     def probability(self, text: str) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(text)))
