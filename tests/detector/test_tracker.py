@@ -101,6 +101,19 @@ def test_forget_starts_over(tracker: RiskTracker) -> None:
     assert feed(tracker, ["hi"], ADULT_CHILD)[0].message_index == 0
 
 
+def test_version_1_state_restarts_the_window(tracker: RiskTracker) -> None:
+    feed(tracker, GROOMING[:3], ADULT_CHILD)
+    state = tracker.export_state("c1")
+    old = {**state, "version": 1, "authors": {
+        a: {k: v for k, v in s.items() if not k.startswith("window_")}
+        for a, s in state["authors"].items()
+    }}  # fmt: skip
+    tracker.import_state("c2", old)
+    restored = tracker.export_state("c2")["authors"]["a"]
+    assert restored["window_total"] == 0.0 and restored["window_count"] == 0.0
+    assert restored["evidence"] == state["authors"]["a"]["evidence"]
+
+
 @pytest.mark.parametrize(
     "state", [{}, {"version": 99, "messages": 0, "authors": {}}, {"version": 1, "messages": 1}]
 )

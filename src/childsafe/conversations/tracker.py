@@ -26,6 +26,9 @@ from childsafe.signals.grooming import MODEL_PATH, GroomingModel
 
 TOP_REASONS = 3
 STATE_VERSION = 2
+# Version 1 states (before the windowed text model) lack the window sums: the window
+# restarts empty on import, everything else carries over.
+READABLE_STATE_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +279,7 @@ class RiskTracker:
     def import_state(self, conversation_id: str, state: Mapping[str, Any]) -> None:
         """Restore what export_state produced; a malformed state raises ValueError."""
         try:
-            if state["version"] != STATE_VERSION:
+            if state["version"] not in READABLE_STATE_VERSIONS:
                 raise ValueError(f"unsupported state version {state['version']!r}")
             conversation = _ConversationState(messages=int(state["messages"]))
             for author_id, a in state["authors"].items():
@@ -294,8 +297,8 @@ class RiskTracker:
                 conversation.authors[str(author_id)] = _AuthorState(
                     messages=int(a["messages"]),
                     evidence=float(a["evidence"]),
-                    window_total=float(a["window_total"]),
-                    window_count=float(a["window_count"]),
+                    window_total=float(a.get("window_total", 0.0)),
+                    window_count=float(a.get("window_count", 0.0)),
                     cues_seen={str(c) for c in a["cues_seen"]},
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,
