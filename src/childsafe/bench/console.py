@@ -9,8 +9,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from childsafe.api.app import create_app
 from childsafe.cases.loadgen import populate
 from childsafe.cases.users import create_user
@@ -21,6 +19,10 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def bench_queue(url: str, open_cases: int, requests: int) -> dict[str, Any]:
+    # Imported here: starlette's test client warns on import, and every CLI command loads this
+    # module through the `bench` registry.
+    from fastapi.testclient import TestClient
+
     database = Database(url)
     database.migrate()
     started = time.perf_counter()
