@@ -11,7 +11,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -82,6 +82,23 @@ class _KeyCache:
         self._entries[key_hash] = (key_id, time.monotonic() + CACHE_SECONDS)
 
 
+def _cache(app: Any) -> _KeyCache:
+    cache: _KeyCache | None = getattr(app.state, "api_key_cache", None)
+    if cache is None:
+        cache = app.state.api_key_cache = _KeyCache()
+    return cache
+
+
+def cached_key_id(app: Any, authorization: str) -> str | None:
+    """The key id for an `Authorization` header value when a recent lookup found it valid;
+    None when it is unknown, invalid, revoked or not cached (then `require_api_key` decides)."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return _cache(app).get(hash_key(token))[1]
+
+
 def _unauthorized(message: str) -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"}
@@ -96,8 +113,7 @@ async def require_api_key(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("missing API key: send 'Authorization: Bearer <key>'")
     key_hash = hash_key(credentials.credentials)
-    cache: _KeyCache = getattr(request.app.state, "api_key_cache", None) or _KeyCache()
-    request.app.state.api_key_cache = cache
+    cache = _cache(request.app)
     found, key_id = cache.get(key_hash)
     if not found:
         key_id = await run_in_threadpool(_lookup, request.app.state.database, key_hash)

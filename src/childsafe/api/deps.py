@@ -36,9 +36,10 @@ def _declared_query(dependant: Dependant) -> set[str]:
     return names
 
 
-def strict_query(request: Request) -> None:
+async def strict_query(request: Request) -> None:
     """Reject query parameters the route does not declare, and repeated ones: a typo in a
-    filter name, or a filter given twice, would otherwise be silently ignored."""
+    filter name, or a filter given twice, would otherwise be silently ignored. Async because
+    FastAPI runs a plain `def` dependency in a worker thread: a thread hop on every request."""
     if not request.query_params:
         return
     dependant = getattr(request.scope.get("route"), "dependant", None)

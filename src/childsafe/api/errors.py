@@ -109,6 +109,18 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def http_error(exc: StarletteHTTPException) -> JSONResponse:
+    response = error_body(exc.status_code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def database_down(exc: OperationalError) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return error_body(503, "the database is unavailable; retry later (nothing was stored)")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_middleware(JsonTooLarge)
 
@@ -121,17 +133,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = error_body(exc.status_code, str(exc.detail))
-        if exc.headers:
-            response.headers.update(exc.headers)
+        response = http_error(exc)
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(_allowed_methods(request))
         return response
 
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", exc)
-        return error_body(503, "the database is unavailable; retry later (nothing was stored)")
+        return database_down(exc)
 
     @app.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:

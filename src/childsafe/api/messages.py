@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from sqlalchemy.exc import OperationalError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from childsafe.api.auth import ApiKeyDep
+from childsafe.api.auth import ApiKeyDep, cached_key_id
 from childsafe.api.deps import strict_query
-from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.api.errors import MAX_BODY_BYTES, database_down, error_responses, http_error
 from childsafe.api.fields import IsoDatetime
 from childsafe.api.lifecycle import screener_for
 from childsafe.screening import (
+    Answer,
     IncomingMessage,
     MessageIdReused,
     ScreeningUnavailable,
@@ -89,6 +92,12 @@ class VerdictOut(BaseModel):
 @router.post("", response_model=VerdictOut, responses=error_responses(404, 409, 503))
 async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> Any:
     """Screen a message. Answered only after it is durably stored; idempotent on `id`."""
+    answer = await _screen(request.app, body)
+    # The stored answer is already in response shape; skip re-validating it on the hot path.
+    return Response(orjson.dumps(answer), media_type="application/json")
+
+
+async def _screen(app: Any, body: MessageIn) -> Answer:
     message = IncomingMessage(
         id=body.id,
         conversation_id=body.conversation_id,
@@ -98,12 +107,109 @@ async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> An
         sent_at=as_utc(body.sent_at),
     )
     try:
-        answer = await screener_for(request.app).screen_async(message)
+        return await screener_for(app).screen_async(message)
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:
         raise HTTPException(409, error.message) from error
     except ScreeningUnavailable as error:
         raise HTTPException(503, f"{error}; retry (nothing was acknowledged)") from error
-    # The stored answer is already in response shape; skip re-validating it on the hot path.
-    return JSONResponse(answer)
+
+
+_MESSAGE_IN = TypeAdapter(MessageIn)
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class MessagesFastPath:
+    """POST /v1/messages without the framework's per-request machinery (middleware stack,
+    routing, dependency solving, body parsing in two passes): on two cores that was about
+    half of the web process's CPU per message.
+
+    It takes only the plain case: no query string, a JSON content type, a body within the
+    limit that validates as MessageIn, and an API key recently found valid. Anything else is
+    passed, body replayed, to the FastAPI route, which gives the documented errors; so the
+    route stays the one definition of the behaviour (and of the OpenAPI schema).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != "/v1/messages"
+            or scope["method"] != "POST"
+            or scope["query_string"]
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, complete = await _read_body(receive)
+        body_model = self._plain_case(scope, body) if complete else None
+        if body_model is None:
+            await self.app(scope, _replay(body, complete, receive), send)
+            return
+        try:
+            answer = await _screen(scope["app"], body_model)
+        except HTTPException as error:
+            await http_error(error)(scope, receive, send)
+            return
+        except OperationalError as error:
+            await database_down(error)(scope, receive, send)
+            return
+        data = orjson.dumps(answer)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [*_JSON_HEADERS, (b"content-length", str(len(data)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
+
+    @staticmethod
+    def _plain_case(scope: Scope, body: bytes) -> MessageIn | None:
+        authorization = content_type = None
+        for name, value in scope["headers"]:
+            if name == b"authorization" and authorization is None:
+                authorization = value
+            elif name == b"content-type" and content_type is None:
+                content_type = value
+        if authorization is None or content_type != b"application/json":
+            return None
+        if cached_key_id(scope["app"], authorization.decode("latin-1")) is None:
+            return None
+        try:
+            return _MESSAGE_IN.validate_json(body)
+        except ValidationError:
+            return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The request body, and False when it stopped early (over the limit or a disconnect)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return b"".join(chunks), False
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+
+
+def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
+    """`receive` for the route: what was read already, then the rest from the client."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": not complete}
+
+    return replay
