@@ -1,3 +1,4 @@
+import pickle
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,22 @@ def test_strictest_verdict_wins_and_every_match_is_a_reason() -> None:
     assert {"secrecy_request_to_child", "grooming_risk_crossed"} <= set(ids)
     secrecy = next(m for m in decision.matches if m.rule.id == "secrecy_request_to_child")
     assert secrecy.evidence["cue.secrecy"] == 0.7
+
+
+def test_a_policy_sent_to_the_screening_process_decides_the_same() -> None:
+    policy = Policy.default()
+    copy = pickle.loads(pickle.dumps(policy))
+    signals = child_signals(**{"cue.secrecy": 0.7, "cue.meeting": 0.9})
+    decided, again = policy.evaluate(signals), copy.evaluate(signals)
+    assert (again.verdict, again.alert, again.notice) == (
+        decided.verdict,
+        decided.alert,
+        decided.notice,
+    )
+    assert [(m.rule.id, m.evidence) for m in again.matches] == [
+        (m.rule.id, m.evidence) for m in decided.matches
+    ]
+    assert copy.evaluate(child_signals()).verdict is Verdict.ALLOW
 
 
 def test_cues_between_children_do_not_trigger_adult_rules() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,22 @@ class Decision:
     shadow_matches: tuple[Match, ...] = field(default=())
 
 
-def _holds(condition: Condition, signals: Signals) -> bool:
-    return all(test.holds(signals.get(name), name in signals) for name, test in condition.items())
+# A condition compiled for evaluation: (signal name, the test's predicate) pairs.
+_Tests = tuple[tuple[str, Callable[[Any, bool], bool]], ...]
+
+
+def _compile(condition: Condition) -> _Tests:
+    return tuple((name, test.predicate()) for name, test in condition.items())
+
+
+def _holds(tests: _Tests, signals: Signals) -> bool:
+    for name, holds in tests:
+        if name in signals:
+            if not holds(signals[name], True):
+                return False
+        elif not holds(None, False):
+            return False
+    return True
 
 
 def _evidence(rule: Rule, signals: Signals) -> dict[str, Any]:
@@ -53,6 +67,13 @@ class Policy:
     def __init__(self, rules: list[Rule], source: str = "<memory>") -> None:
         self.rules = rules
         self.source = source
+        self._compiled = [
+            (rule, _compile(rule.when), tuple(_compile(c) for c in rule.when_any)) for rule in rules
+        ]
+
+    def __reduce__(self) -> tuple[type[Policy], tuple[list[Rule], str]]:
+        # Pickled for the screening process: the rules, not their compiled closures.
+        return (type(self), (self.rules, self.source))
 
     @classmethod
     def load(cls, path: Path | str) -> Policy:
@@ -77,10 +98,10 @@ class Policy:
     def evaluate(self, signals: Signals) -> Decision:
         matches: list[Match] = []
         shadow: list[Match] = []
-        for rule in self.rules:
-            if not _holds(rule.when, signals):
+        for rule, when, when_any in self._compiled:
+            if not _holds(when, signals):
                 continue
-            if rule.when_any and not any(_holds(c, signals) for c in rule.when_any):
+            if when_any and not any(_holds(c, signals) for c in when_any):
                 continue
             (shadow if rule.shadow else matches).append(Match(rule, _evidence(rule, signals)))
         for match in shadow:

@@ -88,11 +88,25 @@ class Test(BaseModel):
         self._checks = tuple(checks)
 
     def holds(self, value: Any, present: bool) -> bool:
-        if self.present is not None and self.present != present:
+        return self.predicate()(value, present)
+
+    def predicate(self) -> Callable[[Any, bool], bool]:
+        """`holds` as a plain function, for the engine to build once per policy (no attribute
+        lookups on the model per call)."""
+        return _compiled(self.present, self._checks)
+
+
+def _compiled(
+    required: bool | None, checks: tuple[Callable[[Any], bool], ...]
+) -> Callable[[Any, bool], bool]:
+    def holds(value: Any, present: bool) -> bool:
+        if required is not None and required != present:
             return False
         if not present:
-            return self.present is False
-        return all(check(value) for check in self._checks)
+            return required is False
+        return all(check(value) for check in checks)
+
+    return holds
 
 
 def _compare(compare: Callable[[float, float], bool], bound: float, value: Any) -> bool:
