@@ -6,6 +6,8 @@ sees `NudityDetector`. Detectors never touch the database.
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,6 +15,7 @@ from typing import Protocol
 from PIL import Image
 
 DETECTOR_ENV = "CHILDSAFE_NUDITY_DETECTOR"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +47,29 @@ class NudityDetector(Protocol):
 
 
 def load_detector(name: str | None = None) -> NudityDetector | None:
-    """The configured detector: `nudenet` (default) or `none` (CHILDSAFE_NUDITY_DETECTOR)."""
-    choice = (name or os.environ.get(DETECTOR_ENV) or "nudenet").strip().lower()
+    """The configured detector: `nudenet` or `none` (CHILDSAFE_NUDITY_DETECTOR).
+
+    Unset means NudeNet when the optional `childsafe[nudity]` extra is installed (it is
+    AGPL-3.0, so it stays out of the core install), and none, with a warning, otherwise.
+    """
+    configured = (name or os.environ.get(DETECTOR_ENV) or "").strip().lower()
+    choice = configured or "nudenet"
     if choice == "none":
         return None
-    if choice == "nudenet":
-        from childsafe.signals.nudenet_detector import NudeNetDetector
+    if choice != "nudenet":
+        raise ValueError(f"{DETECTOR_ENV}: unknown nudity detector {choice!r} (nudenet, none)")
+    if importlib.util.find_spec("nudenet") is None:
+        if configured:
+            raise ValueError(
+                f"{DETECTOR_ENV}=nudenet but nudenet is not installed: "
+                "pip install 'childsafe[nudity]'"
+            )
+        logger.warning(
+            "nudity detection is off: install 'childsafe[nudity]' (NudeNet, AGPL-3.0) "
+            "or set %s=none to silence this",
+            DETECTOR_ENV,
+        )
+        return None
+    from childsafe.signals.nudenet_detector import NudeNetDetector
 
-        return NudeNetDetector()
-    raise ValueError(f"{DETECTOR_ENV}: unknown nudity detector {choice!r} (nudenet, none)")
+    return NudeNetDetector()
