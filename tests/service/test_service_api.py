@@ -140,6 +140,17 @@ def test_child_stranger_becomes_a_message_request_until_connected(database: Data
         assert again["verdict"] == "hold"
 
 
+def test_an_account_change_applies_to_the_next_message(database: Database) -> None:
+    with api_client(database) as client:
+        register(client, "teen", "16_17")
+        register(client, "kid", "13_15")
+        first = client.post("/v1/messages", json=message("teen", "kid", "hi", "cb")).json()
+        assert first["reasons"][0]["rule"] == "message_request"
+        register(client, "teen", "adult")  # the platform learned the sender's real age
+        second = client.post("/v1/messages", json=message("teen", "kid", "hi", "cb")).json()
+        assert second["reasons"][0]["rule"] == "stranger_to_child_held"
+
+
 def _groom(client: Any, conversation: str = "groom") -> list[dict[str, Any]]:
     register(client, "adult30", "adult")
     register(client, "kid12", "under_13")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,9 +69,6 @@ ANSWERED = select(
 ACCOUNT_ROWS = select(
     ACCOUNTS.c.id, ACCOUNTS.c.age_band, ACCOUNTS.c.created_at, ACCOUNTS.c.settings
 ).where(ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
-CONNECTED = select(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).where(
-    tuple_(CONNECTIONS.c.account_a, CONNECTIONS.c.account_b).in_(bindparam("pairs", expanding=True))
-)
 STATE_ROWS = select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_state).where(
     STATES.c.conversation_id.in_(bindparam("ids", expanding=True))
 )
@@ -116,6 +113,22 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+def _connected(connection: Any, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (sorted) account pairs are connected. Plain driver SQL: SQLAlchemy's
+    expanding tuple-IN cost three times the query itself on every batch."""
+    if not pairs:
+        return set()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    values = ", ".join([f"({mark}, {mark})"] * len(pairs))
+    flat = tuple(account for pair in pairs for account in pair)
+    rows = connection.exec_driver_sql(
+        f"SELECT account_a, account_b FROM {CONNECTIONS.name} "
+        f"WHERE (account_a, account_b) IN (VALUES {values})",
+        flat,
+    )
+    return {(a, b) for a, b in rows}
+
+
 class Screener:
     def __init__(
         self,
@@ -133,6 +146,8 @@ class Screener:
         # Highest risk seen per loaded conversation (kept in the state row for listings).
         self._risk: dict[str, float] = {}
         self.case_intake = _case_intake()
+        # Accounts as derived from their stored row (band, settings), keyed by that row.
+        self._accounts: dict[str, tuple[tuple[Any, ...], _Account]] = {}
 
     # -- one batch, one transaction -------------------------------------------------------
 
@@ -217,13 +232,22 @@ class Screener:
         rows = connection.execute(ACCOUNT_ROWS, {"ids": list(account_ids)})
         accounts = {}
         for row in rows:
+            # The row is read in this transaction; only what is derived from it is reused.
+            stored = (row.age_band, row.created_at, row.settings)
+            known = self._accounts.get(row.id)
+            if known is not None and known[0] == stored:
+                accounts[row.id] = known[1]
+                continue
             band = AgeBand(row.age_band)
-            accounts[row.id] = _Account(
+            account = _Account(
                 row.id, band, as_utc(row.created_at), effective_settings(band, row.settings)
             )
-        pairs = {_pair(m.sender_id, r) for m in messages for r in m.recipient_ids}
-        connected = connection.execute(CONNECTED, {"pairs": list(pairs)})
-        return accounts, {(a, b) for a, b in connected}
+            if len(self._accounts) >= DEFAULT_CACHE_CONVERSATIONS:
+                self._accounts.clear()
+            self._accounts[row.id] = (stored, account)
+            accounts[row.id] = account
+        pairs = [_pair(m.sender_id, r) for m in messages for r in m.recipient_ids]
+        return accounts, _connected(connection, set(pairs))
 
     # -- detector state -------------------------------------------------------------------
 
