@@ -36,3 +36,33 @@ def test_cue_found_with_evidence(name: str) -> None:
 )
 def test_ordinary_chat_has_no_cues(text: str) -> None:
     assert detect_cues(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send me more pics or i will share the ones you sent with your school",
+        "if you dont send more i will post your pics",
+        "do what i say or everyone sees your photos",
+        "pay me or i leak your nudes",
+        "pay me 100 dollars or i send them to your friends",
+        "if u dont send it i will show everyone",
+        "if you block me ill send them to your mom",
+    ],
+)
+def test_sextortion_threats_are_caught(text: str) -> None:
+    assert "threat_sextortion" in {c.name for c in detect_cues(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you share your pics from the trip",
+        "i will send you the pics later",
+        "if you dont like it i will send you another one",
+        "if you dont come i will tell mom you were late",
+        "i will post the photos from the party tomorrow",
+    ],
+)
+def test_ordinary_talk_about_pictures_is_not_a_threat(text: str) -> None:
+    assert "threat_sextortion" not in {c.name for c in detect_cues(text)}

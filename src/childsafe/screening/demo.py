@@ -33,14 +33,20 @@ BENIGN = (
     ("jamie_12", "want to do it together at lunch tomorrow"),
 )
 # A grooming-like pattern, invented: flattery, secrecy, moving platform, personal details,
-# a picture request and a meeting.
+# gifts, a picture request and a meeting. Long enough for the detector, which scores a window
+# of about ten of an author's messages, to cross its threshold (on the ninth).
 GROOMING = (
     "hi sam, you seem really mature for your age",
     "you can tell me anything, i'm a good listener",
+    "how was school today? do your parents check your phone?",
     "this is just between us, don't tell your parents ok",
+    "you're so pretty, i bet all the boys like you",
     "do you have snapchat? we can talk there instead",
     "what school do you go to?",
+    "are you home alone after school?",
+    "i could buy you that new game you wanted, it's our secret",
     "send me a pic of you",
+    "delete our messages after ok, your mom wouldn't understand us",
     "we should meet up, i can pick you up after school",
 )
 
