@@ -4,14 +4,13 @@ and the ../shared datasets (tests that need them skip cleanly without them)."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from childsafe.bench.databases import postgres_database
 from childsafe.store.db import Database, database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -41,16 +40,8 @@ def postgres_url() -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip("set DATABASE_URL to a PostgreSQL server to run the PostgreSQL tests")
-    name = f"childsafe_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(admin_url, prefix="childsafe_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,9 +1,8 @@
 """`childsafe bench api`: messages/s and p99 latency of POST /v1/messages, per backend.
 
-For each backend it makes a throwaway database (a temporary SQLite file; a new PostgreSQL
-database on the DATABASE_URL server, dropped afterwards), starts `childsafe serve` as a
-subprocess, registers accounts and connections over HTTP, then drives the API from a second
-process (childsafe.bench.load) on loopback.
+For each backend it makes a throwaway database (childsafe.bench.databases), starts
+`childsafe serve` as a subprocess, registers accounts and connections over HTTP, then drives
+the API from a second process (childsafe.bench.load) on loopback.
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from childsafe.api.auth import create_api_key
 from childsafe.bench.load import Scenario
-from childsafe.store.db import Database, database_url
+from childsafe.store.db import Database
 
 SERVE_COMMAND = [sys.executable, "-m", "childsafe.cli.main", "serve"]
 URL_LINE = re.compile(r"childsafe API on (http://[\d.]+:\d+)")
@@ -49,28 +46,6 @@ TEXTS = [
     "do you have snapchat? we can talk there",
     "see you in class tomorrow",
 ]
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="childsafe-bench-") as folder:
-        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards (never the caller's own database)."""
-    admin_url = database_url(server_url)
-    name = f"childsafe_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def cpu_seconds(pid: int) -> float:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from contextlib import AbstractContextManager
 from typing import Any
 
-from childsafe.bench.api import bench_backend, postgres_database, sqlite_database
+from childsafe.bench.api import bench_backend
+from childsafe.bench.databases import add_postgres_option, throwaway_databases
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,22 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="process",
         help="passed to `childsafe serve --screening` (compare the two)",
     )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="PostgreSQL server for a throwaway database (default: DATABASE_URL)",
-    )
+    add_postgres_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    backends: list[tuple[str, AbstractContextManager[str]]] = [("sqlite", sqlite_database())]
-    if args.postgres_url and "postgres" in args.postgres_url:
-        backends.append(("postgresql", postgres_database(args.postgres_url)))
-    else:
-        print("PostgreSQL skipped: set DATABASE_URL or --postgres-url to a PostgreSQL server")
     results: dict[str, Any] = {}
-    for name, database in backends:
+    for name, database in throwaway_databases(args.postgres_url):
         with database as url:
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from contextlib import AbstractContextManager
 
-from childsafe.bench.api import postgres_database, sqlite_database
+from childsafe.bench.databases import add_postgres_option, throwaway_databases
 from childsafe.bench.transparency import bench_transparency
 
 
@@ -18,21 +16,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--actions", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=250_000)
     parser.add_argument("--reports", type=int, default=100_000)
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="PostgreSQL server for a throwaway database (default: DATABASE_URL)",
-    )
+    add_postgres_option(parser)
     parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    backends: list[AbstractContextManager[str]] = [sqlite_database()]
-    if args.postgres_url and "postgres" in args.postgres_url:
-        backends.append(postgres_database(args.postgres_url))
     results = []
-    for backend in backends:
+    for _name, backend in throwaway_databases(args.postgres_url):
         with backend as url:
             result = bench_transparency(url, args.actions, args.cases, args.reports)
         results.append(result)
