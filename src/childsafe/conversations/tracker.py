@@ -267,8 +267,16 @@ class RiskTracker:
                     "window_count": a.window_count,
                     "cues_seen": sorted(a.cues_seen),
                     "alerted_at": a.alerted_at,
+                    # Written out by hand: dataclasses.asdict deep-copies field by field
+                    # and cost as much as the rest of the export.
                     "top": [
-                        {"index": seq, **asdict(reason), "cues": list(reason.cues)}
+                        {
+                            "index": seq,
+                            "message_id": reason.message_id,
+                            "cues": list(reason.cues),
+                            "excerpt": reason.excerpt,
+                            "weight": reason.weight,
+                        }
                         for _, seq, reason in a.top
                     ],
                 }
