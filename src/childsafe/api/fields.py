@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+
+from childsafe.api.nul_guard import MESSAGE as NUL_MESSAGE
 
 
 def _iso_text(value: Any) -> Any:
@@ -28,3 +30,13 @@ IsoDatetime = Annotated[
     BeforeValidator(_iso_text),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+
+
+def _storable(value: str) -> str:
+    # Multipart form fields pass the edge check (childsafe.api.nul_guard) unread.
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+StorableText = Annotated[str, AfterValidator(_storable)]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from childsafe.api.auth import ApiKeyDep
 from childsafe.api.deps import SessionDep
 from childsafe.api.errors import ErrorBody, error_responses
+from childsafe.api.fields import StorableText
 from childsafe.hashbanks.feedback import Feedback, FeedbackError, record_feedback
 from childsafe.media import IncomingMedia, MediaConflict, MediaScreener, UnknownAccount
 from childsafe.policy import Policy
@@ -32,7 +33,7 @@ router = APIRouter(
 )
 _create_lock = threading.Lock()
 
-Id = Annotated[str, Form(min_length=1, max_length=128)]
+Id = Annotated[StorableText, Form(min_length=1, max_length=128)]
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(404, 409),
     415: {"model": ErrorBody, "description": "not an image in an accepted format"},
@@ -61,9 +62,10 @@ async def post_media(
     sender_id: Id,
     conversation_id: Id,
     recipient_ids: Annotated[
-        list[str], Form(min_length=1, description="repeat the field, or comma-separate ids")
+        list[StorableText],
+        Form(min_length=1, description="repeat the field, or comma-separate ids"),
     ],
-    media_id: Annotated[str | None, Form(max_length=128)] = None,
+    media_id: Annotated[StorableText | None, Form(max_length=128)] = None,
     sent_at: Annotated[datetime | None, Form(description="ISO 8601; default now")] = None,
 ) -> Any:
     """Hash, match and screen an image. Answered after it is stored; idempotent on `media_id`.

@@ -8,8 +8,9 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from sqlalchemy.exc import OperationalError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from childsafe.api.asgi_body import read_body, replay_body
 from childsafe.api.auth import ApiKeyDep, cached_key_id
 from childsafe.api.deps import strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, database_down, error_responses, http_error
@@ -143,10 +144,10 @@ class MessagesFastPath:
         ):
             await self.app(scope, receive, send)
             return
-        body, complete = await _read_body(receive)
+        body, complete = await read_body(receive)
         body_model = self._plain_case(scope, body) if complete else None
         if body_model is None:
-            await self.app(scope, _replay(body, complete, receive), send)
+            await self.app(scope, replay_body(body, complete, receive), send)
             return
         try:
             answer = await _screen(scope["app"], body_model)
@@ -182,34 +183,3 @@ class MessagesFastPath:
             return _MESSAGE_IN.validate_json(body)
         except ValidationError:
             return None
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The request body, and False when it stopped early (over the limit or a disconnect)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return b"".join(chunks), False
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
-def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """`receive` for the route: what was read already, then the rest from the client."""
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": body, "more_body": not complete}
-
-    return replay
