@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +15,8 @@ from childsafe.cli.cases import open_database
 from childsafe.referrals import nca, ncmec
 from childsafe.referrals.facts import ReferralError
 from childsafe.store.tables.cases import Referral
+
+T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,17 +43,24 @@ def _warn_unless_approved(session: Session, case_id: str) -> None:
         )
 
 
-def run_ncmec(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, build: Callable[[Session, str], T]) -> T | None:
+    """The case's export, or None after printing why it could not be made."""
     database = open_database(args)
     try:
         with database.session() as session:
             _warn_unless_approved(session, args.case_id)
-            xml = ncmec.export_case(session, args.case_id)
+            return build(session, args.case_id)
     except ReferralError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return None
     finally:
         database.dispose()
+
+
+def run_ncmec(args: argparse.Namespace) -> int:
+    xml = _export(args, ncmec.export_case)
+    if xml is None:
+        return 1
     checked = ncmec.validate(xml)
     sys.stdout.write(xml)
     print(
@@ -62,15 +73,8 @@ def run_ncmec(args: argparse.Namespace) -> int:
 
 
 def run_nca(args: argparse.Namespace) -> int:
-    database = open_database(args)
-    try:
-        with database.session() as session:
-            _warn_unless_approved(session, args.case_id)
-            package = nca.build_package(session, args.case_id)
-    except ReferralError as error:
-        print(f"error: {error}", file=sys.stderr)
+    package = _export(args, nca.build_package)
+    if package is None:
         return 1
-    finally:
-        database.dispose()
     sys.stdout.write(nca.to_json(package) if args.format == "json" else nca.to_html(package))
     return 0
