@@ -313,10 +313,11 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
     )
 
 
-def _act(request: Request, case_id: str, work: Callable[[Session], str]) -> Response:
+def _act(request: Request, work: Callable[[Session], tuple[str, str]]) -> Response:
+    """Run a decision in one transaction, then show its case: `work` returns (case id, outcome)."""
     try:
         with database_of(request).session() as session:
-            outcome = work(session)
+            case_id, outcome = work(session)
     except ActionRefused as refusal:
         raise ConsolePageError(refusal.status, refusal.message) from refusal
     return _see_other(f"{PREFIX}/cases/{case_id}?done={outcome}")
@@ -334,8 +335,7 @@ def act_on_case(
     check_csrf(viewer, csrf_token)
     return _act(
         request,
-        case_id,
-        lambda session: take_action(session, case_id, kind, viewer.user, reason).kind,
+        lambda session: (case_id, take_action(session, case_id, kind, viewer.user, reason).kind),
     )
 
 
@@ -349,11 +349,11 @@ def close(
 ) -> Response:
     check_csrf(viewer, csrf_token)
 
-    def work(session: Session) -> str:
+    def work(session: Session) -> tuple[str, str]:
         close_case(session, case_id, viewer.user, reason)
-        return "closed"
+        return case_id, "closed"
 
-    return _act(request, case_id, work)
+    return _act(request, work)
 
 
 @router.post("/cases/{case_id}/referrals")
@@ -366,11 +366,11 @@ def refer(
 ) -> Response:
     check_csrf(viewer, csrf_token)
 
-    def work(session: Session) -> str:
+    def work(session: Session) -> tuple[str, str]:
         request_referral(session, case_id, viewer.user, reason)
-        return "referral-requested"
+        return case_id, "referral-requested"
 
-    return _act(request, case_id, work)
+    return _act(request, work)
 
 
 @router.post("/referrals/{referral_id}/decision")
@@ -383,15 +383,12 @@ def decide(
     csrf_token: CsrfField = None,
 ) -> Response:
     check_csrf(viewer, csrf_token)
-    try:
-        with database_of(request).session() as session:
-            referral = decide_referral(
-                session, referral_id, viewer.user, decision == "approve", reason
-            )
-            case_id = referral.case_id
-    except ActionRefused as refusal:
-        raise ConsolePageError(refusal.status, refusal.message) from refusal
-    return _see_other(f"{PREFIX}/cases/{case_id}?done=referral-{referral.status}")
+
+    def work(session: Session) -> tuple[str, str]:
+        referral = decide_referral(session, referral_id, viewer.user, decision == "approve", reason)
+        return referral.case_id, f"referral-{referral.status}"
+
+    return _act(request, work)
 
 
 @router.get("/media/{media_id}")
