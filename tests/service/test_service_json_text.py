@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from childsafe.screening.process import json_text
+from childsafe.store.db import json_text
 
 VALUES = [
     {"verdict": "warn", "conversation_risk": 0.1234, "alert_id": None, "flags": [True, False]},

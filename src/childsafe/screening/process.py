@@ -15,7 +15,6 @@ import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
-import orjson
 from sqlalchemy.exc import OperationalError
 
 from childsafe.policy import Policy
@@ -23,18 +22,11 @@ from childsafe.screening.records import IncomingMessage, ScreeningUnavailable
 from childsafe.screening.screener import Outcome, Screener
 
 START_TIMEOUT_S = 60.0
-# The JSON columns (answers, detector states) are this process's largest serialisation cost:
-# orjson writes the same JSON several times faster than the standard library.
-JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
-
-
-def json_text(value: object) -> str:
-    return orjson.dumps(value, option=JSON_OPTIONS).decode()
 
 
 def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
     from childsafe.conversations import RiskTracker
-    from childsafe.store.db import Database
+    from childsafe.store.db import Database, json_text
 
     # No ping before each batch: this process keeps one connection busy, and if it has died
     # the batch fails unacknowledged (clients retry) while the pool reconnects.

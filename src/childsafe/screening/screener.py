@@ -4,8 +4,9 @@ Messages are screened in batches by one thread (see batcher.py): one transaction
 commit per batch (group commit), and the answer is released only after that commit, so every
 acknowledged answer is durable. The detector's per-conversation state is saved in the same
 transaction as the messages that produced it, so a restart continues exactly where the last
-commit left off. Rows are written with SQLAlchemy Core (executemany): the ORM's per-object
-bookkeeping cost more than the rest of the path together.
+commit left off. Rows are read and written by the backend's storage (storage/), a few
+statements per batch, not the ORM: its per-object bookkeeping cost more than the rest of the
+path together.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,14 +34,8 @@ from childsafe.screening.records import (
     UnknownAccount,
 )
 from childsafe.screening.signals import message_signals
+from childsafe.screening.storage import BatchReads, BatchWrites, storage_for
 from childsafe.store.db import Database
-from childsafe.store.tables.service import (
-    Account,
-    Alert,
-    Connection,
-    ConversationState,
-    StoredMessage,
-)
 
 log = logging.getLogger("childsafe.screening")
 
@@ -50,32 +44,6 @@ DEFAULT_CACHE_CONVERSATIONS = 50_000
 
 Outcome = Answer | ScreeningError
 CaseIntake = Callable[..., str]
-
-MESSAGES: Table = StoredMessage.__table__  # type: ignore[assignment]
-ALERTS: Table = Alert.__table__  # type: ignore[assignment]
-STATES: Table = ConversationState.__table__  # type: ignore[assignment]
-ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
-CONNECTIONS: Table = Connection.__table__  # type: ignore[assignment]
-
-# Statements built once (the batch's values are bound at execution): building a statement
-# costs about as much as running it on SQLite.
-ANSWERED = select(
-    MESSAGES.c.id,
-    MESSAGES.c.conversation_id,
-    MESSAGES.c.sender_id,
-    MESSAGES.c.text,
-    MESSAGES.c.response,
-).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
-ACCOUNT_ROWS = select(
-    ACCOUNTS.c.id, ACCOUNTS.c.age_band, ACCOUNTS.c.created_at, ACCOUNTS.c.settings
-).where(ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
-STATE_ROWS = select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_state).where(
-    STATES.c.conversation_id.in_(bindparam("ids", expanding=True))
-)
-INSERT_MESSAGES = insert(MESSAGES)
-INSERT_ALERTS = insert(ALERTS)
-INSERT_STATES = insert(STATES)
-UPDATE_STATES = update(STATES).where(STATES.c.conversation_id == bindparam("key"))
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -101,32 +69,14 @@ class _Account:
 
 
 @dataclass(slots=True)
-class _Writes:
-    """Rows one batch will write, in foreign-key order."""
+class _Writes(BatchWrites):
+    """The batch's rows, plus the case intakes its alerts call for (after the rows)."""
 
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    alerts: list[dict[str, Any]] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
-
-
-def _connected(connection: Any, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which of these (sorted) account pairs are connected. Plain driver SQL: SQLAlchemy's
-    expanding tuple-IN cost three times the query itself on every batch."""
-    if not pairs:
-        return set()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    values = ", ".join([f"({mark}, {mark})"] * len(pairs))
-    flat = tuple(account for pair in pairs for account in pair)
-    rows = connection.exec_driver_sql(
-        f"SELECT account_a, account_b FROM {CONNECTIONS.name} "
-        f"WHERE (account_a, account_b) IN (VALUES {values})",
-        flat,
-    )
-    return {(a, b) for a, b in rows}
 
 
 class Screener:
@@ -138,6 +88,7 @@ class Screener:
         cache_conversations: int = DEFAULT_CACHE_CONVERSATIONS,
     ) -> None:
         self.database = database
+        self.storage = storage_for(database.engine)
         self.policy = policy
         self.tracker = tracker
         self.cache_conversations = cache_conversations
@@ -177,7 +128,14 @@ class Screener:
         except IntegrityError:
             self._unload(touched)
             with self.database.session() as session:
-                replayed = self._already_answered(session, [message])
+                reads = self.storage.read(
+                    session.connection(),
+                    message_ids=[message.id],
+                    account_ids=(),
+                    pairs=(),
+                    conversation_ids=(),
+                )
+            replayed = _already_answered(reads, [message])
             if message.id in replayed:
                 return replayed[message.id]
             raise
@@ -185,14 +143,26 @@ class Screener:
     def _screen(
         self, session: Session, messages: Sequence[IncomingMessage], touched: set[str]
     ) -> list[Outcome]:
-        outcomes: dict[str, Outcome] = self._already_answered(session, messages)
+        # Everything the batch may need in one read: a retried message costs a few extra rows.
+        account_ids = {m.sender_id for m in messages}
+        for m in messages:
+            account_ids.update(m.recipient_ids)
+        connection = session.connection()
+        reads = self.storage.read(
+            connection,
+            message_ids={m.id for m in messages},
+            account_ids=account_ids,
+            pairs={_pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
+            conversation_ids=self._uncached({m.conversation_id for m in messages}),
+        )
+        outcomes: dict[str, Outcome] = _already_answered(reads, messages)
         fresh: dict[str, IncomingMessage] = {}
         for message in messages:
             if message.id not in outcomes:
                 fresh.setdefault(message.id, message)
         if fresh:
-            accounts, connections = self._load(session, fresh.values())
-            self._load_states(session, {m.conversation_id for m in fresh.values()})
+            accounts = self._accounts_from(reads)
+            self._load_states(reads, {m.conversation_id for m in fresh.values()})
             writes = _Writes()
             for message in fresh.values():
                 missing = sorted({message.sender_id, *message.recipient_ids} - accounts.keys())
@@ -203,7 +173,7 @@ class Screener:
                     )
                     continue
                 touched.add(message.conversation_id)
-                outcomes[message.id] = self._screen_one(accounts, connections, message, writes)
+                outcomes[message.id] = self._screen_one(accounts, reads.connected, message, writes)
             self._write(session, writes, touched)
         # The same id twice in one batch (a fast retry) gets the first one's answer.
         return [
@@ -211,27 +181,9 @@ class Screener:
             for m in messages
         ]
 
-    def _already_answered(
-        self, session: Session, messages: Sequence[IncomingMessage]
-    ) -> dict[str, Outcome]:
-        by_id = {m.id: m for m in messages}
-        rows = session.connection().execute(ANSWERED, {"ids": list(by_id)})
-        return {
-            row.id: row.response if _same_message(row, by_id[row.id]) else _reused(by_id[row.id])
-            for row in rows
-        }
-
-    def _load(
-        self, session: Session, messages: Iterable[IncomingMessage]
-    ) -> tuple[dict[str, _Account], set[tuple[str, str]]]:
-        messages = list(messages)
-        account_ids = {m.sender_id for m in messages}
-        for m in messages:
-            account_ids.update(m.recipient_ids)
-        connection = session.connection()
-        rows = connection.execute(ACCOUNT_ROWS, {"ids": list(account_ids)})
+    def _accounts_from(self, reads: BatchReads) -> dict[str, _Account]:
         accounts = {}
-        for row in rows:
+        for row in reads.accounts:
             # The row is read in this transaction; only what is derived from it is reused.
             stored = (row.age_band, row.created_at, row.settings)
             known = self._accounts.get(row.id)
@@ -246,12 +198,15 @@ class Screener:
                 self._accounts.clear()
             self._accounts[row.id] = (stored, account)
             accounts[row.id] = account
-        pairs = [_pair(m.sender_id, r) for m in messages for r in m.recipient_ids]
-        return accounts, _connected(connection, set(pairs))
+        return accounts
 
     # -- detector state -------------------------------------------------------------------
 
-    def _load_states(self, session: Session, conversation_ids: Iterable[str]) -> None:
+    def _uncached(self, conversation_ids: Iterable[str]) -> list[str]:
+        return [c for c in conversation_ids if c not in self._loaded]
+
+    def _load_states(self, reads: BatchReads, conversation_ids: Iterable[str]) -> None:
+        """Bring the fresh messages' conversations into the tracker (read in this batch)."""
         needed = []
         for conversation_id in conversation_ids:
             if conversation_id in self._loaded:
@@ -260,47 +215,38 @@ class Screener:
                 needed.append(conversation_id)
         if not needed:
             return
-        rows = session.connection().execute(STATE_ROWS, {"ids": needed})
-        found = set()
-        for row in rows:
-            self.tracker.import_state(row.conversation_id, row.detector_state)
-            self._loaded[row.conversation_id] = True
-            self._risk[row.conversation_id] = row.risk
-            found.add(row.conversation_id)
+        found = {row.conversation_id: row for row in reads.states}
         for conversation_id in needed:
-            if conversation_id not in found:
+            row = found.get(conversation_id)
+            if row is None:
                 self.tracker.forget(conversation_id)
                 self._loaded[conversation_id] = False
+            else:
+                self.tracker.import_state(conversation_id, row.detector_state)
+                self._loaded[conversation_id] = True
+                self._risk[conversation_id] = row.risk
 
     def _write(self, session: Session, writes: _Writes, touched: Iterable[str]) -> None:
-        if writes.messages:
-            session.connection().execute(INSERT_MESSAGES, writes.messages)
-        if writes.alerts:
-            session.connection().execute(INSERT_ALERTS, writes.alerts)
-        if self.case_intake is not None:
-            for case in writes.cases:
-                self.case_intake(session, **case)
         now = datetime.now(UTC)
-        existing: list[dict[str, Any]] = []
-        new: list[dict[str, Any]] = []
         for conversation_id in touched:
             state = self.tracker.export_state(conversation_id)
             row = {
+                "conversation_id": conversation_id,
                 "message_count": int(state.get("messages", 0)),
                 "risk": self._risk.get(conversation_id, 0.0),
                 "detector_state": state,
                 "updated_at": now,
             }
             if self._loaded.get(conversation_id):
-                existing.append({"key": conversation_id, **row})
+                writes.updated_states.append(row)
             else:
-                new.append({"conversation_id": conversation_id, **row})
-        if existing:
-            session.connection().execute(UPDATE_STATES, existing)
-        if new:
-            session.connection().execute(INSERT_STATES, new)
+                writes.new_states.append(row)
+        self.storage.write(session.connection(), writes)
+        if self.case_intake is not None:
+            for case in writes.cases:
+                self.case_intake(session, **case)
         session.flush()
-        for row in new:
+        for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
 
     def _unload(self, conversation_ids: Iterable[str]) -> None:
@@ -432,6 +378,14 @@ class Screener:
         )
         log.info("alert %s (%s) on message %s", alert_id, decision.alert.value, message.id)
         return alert_id
+
+
+def _already_answered(reads: BatchReads, messages: Sequence[IncomingMessage]) -> dict[str, Outcome]:
+    by_id = {m.id: m for m in messages}
+    return {
+        row.id: row.response if _same_message(row, by_id[row.id]) else _reused(by_id[row.id])
+        for row in reads.answered
+    }
 
 
 def _same_message(first: Any, again: IncomingMessage) -> bool:

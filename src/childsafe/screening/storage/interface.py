@@ -1,0 +1,70 @@
+"""What one screening batch reads before it decides and writes after, whatever the backend."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+from sqlalchemy.engine import Connection
+
+
+class AnsweredRow(NamedTuple):
+    """A message already stored: enough to tell a retry from a reused id, and its answer."""
+
+    id: str
+    conversation_id: str
+    sender_id: str
+    text: str
+    response: dict[str, Any]
+
+
+class AccountRow(NamedTuple):
+    id: str
+    age_band: str
+    created_at: datetime
+    settings: dict[str, Any]
+
+
+class StateRow(NamedTuple):
+    conversation_id: str
+    risk: float
+    detector_state: dict[str, Any]
+
+
+@dataclass(slots=True)
+class BatchReads:
+    answered: list[AnsweredRow] = field(default_factory=list)
+    accounts: list[AccountRow] = field(default_factory=list)
+    # Connected account pairs, each sorted (smaller id first) as the connections table keeps them.
+    connected: set[tuple[str, str]] = field(default_factory=set)
+    states: list[StateRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BatchWrites:
+    """Rows as column -> value mappings, in foreign-key order (messages before their alerts)."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    # Detector states: rows that exist already (updated) and new ones (inserted); an insert
+    # that collides with another writer's raises IntegrityError, never overwrites.
+    updated_states: list[dict[str, Any]] = field(default_factory=list)
+    new_states: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ScreeningStorage(Protocol):
+    """Both run inside the caller's transaction; errors surface as SQLAlchemy's exceptions."""
+
+    def read(
+        self,
+        connection: Connection,
+        *,
+        message_ids: Collection[str],
+        account_ids: Collection[str],
+        pairs: Collection[tuple[str, str]],
+        conversation_ids: Collection[str],
+    ) -> BatchReads: ...
+
+    def write(self, connection: Connection, writes: BatchWrites) -> None: ...
