@@ -17,12 +17,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from childsafe.cases.clock import as_utc, utcnow
 from childsafe.store.tables.cases import AuditEntry, AuditHead
 
+AUDIT_HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
+AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+# Built once: building a statement costs more CPU than running it.
+NEXT_SEQ = (
+    update(AUDIT_HEAD)
+    .where(AUDIT_HEAD.c.id == 1)
+    .values(last_seq=AUDIT_HEAD.c.last_seq + 1)
+    .returning(AUDIT_HEAD.c.last_seq, AUDIT_HEAD.c.last_hash)
+)
+SET_LAST_HASH = update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1)
+INSERT_ENTRY = insert(AUDIT_LOG)
+TOUCH_HEAD = update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(last_seq=AUDIT_HEAD.c.last_seq)
+LOCK_HEAD = select(AUDIT_HEAD.c.id).where(AUDIT_HEAD.c.id == 1).with_for_update()
 GENESIS_HASH = "0" * 64
 SYSTEM = "system"
 VERIFY_BATCH = 5000
@@ -54,17 +67,18 @@ def chain_hash(prev_hash: str, document: Mapping[str, Any]) -> str:
 
 
 def serialise_writes(session: Session) -> None:
-    """On SQLite, take the database's write lock now, before reading what we will change.
+    """Take the audit head's lock now, before reading or locking what we will change.
 
-    SQLite transactions here begin at their first write, so a read-modify-write (merging into a
-    case, a decision) could read a state another writer is about to replace and lose its update.
-    A no-op write on the audit head takes the lock first (writers queue on busy_timeout).
-    PostgreSQL needs nothing: there the rows are read FOR UPDATE.
+    Every audited read-modify-write (merging into a case, a decision) calls this first, so all
+    of them take their locks in one order: the head, then their rows. Locking a case row first
+    and the head later (in `record`) could deadlock with a transaction doing the reverse, e.g.
+    two screening processes each merging alerts into two suspects' cases.
+    On SQLite transactions begin at their first write, so a read-modify-write could otherwise
+    read a state another writer is about to replace: a no-op write on the head takes the
+    database's write lock (writers queue on busy_timeout). PostgreSQL locks the head row.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq)
-        )
+    connection = session.connection()
+    connection.execute(TOUCH_HEAD if connection.dialect.name == "sqlite" else LOCK_HEAD)
 
 
 def record(
@@ -76,31 +90,42 @@ def record(
     target_id: str,
     details: Mapping[str, Any] | None = None,
     at: datetime | None = None,
-) -> AuditEntry:
-    """Append one entry in the caller's transaction (it commits or rolls back with the work)."""
+) -> int:
+    """Append one entry in the caller's transaction (it commits or rolls back with the work).
+
+    Returns the entry's sequence number. Three Core statements: the ORM's flush cost more than
+    the appends themselves on the message path, which records one per alert.
+    """
+    at = as_utc(at) if at else utcnow()
+    connection = session.connection()
     # Taking the head's lock first orders concurrent appenders; see the module docstring.
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq + 1)
-    )
-    head = session.execute(
-        select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)
-    ).one()
-    entry = AuditEntry(
-        seq=head.last_seq,
-        at=as_utc(at) if at else utcnow(),
-        actor=actor,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
+    head = connection.execute(NEXT_SEQ).one()
+    document = {
+        "seq": head.last_seq,
+        "at": _timestamp(at),
+        "actor": actor,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
         # Round-trip through JSON so we hash exactly what the JSON column will give back.
-        details=json.loads(canonical_json(dict(details or {}))),
-        prev_hash=head.last_hash,
-        hash="",
+        "details": json.loads(canonical_json(dict(details or {}))),
+    }
+    entry_hash = chain_hash(head.last_hash, document)
+    connection.execute(
+        insert(AUDIT_LOG).values(
+            seq=head.last_seq,
+            at=at,
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=document["details"],
+            prev_hash=head.last_hash,
+            hash=entry_hash,
+        )
     )
-    entry.hash = chain_hash(head.last_hash, entry_document(entry))
-    session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
-    return entry
+    connection.execute(update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(last_hash=entry_hash))
+    return int(head.last_seq)
 
 
 @dataclass(frozen=True, slots=True)
