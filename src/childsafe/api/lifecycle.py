@@ -12,33 +12,36 @@ from fastapi.concurrency import run_in_threadpool
 from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.screening import Batcher, Screener
-from childsafe.screening.batcher import BatchScreener
 from childsafe.screening.process import ProcessScreener
+from childsafe.screening.shards import Shards
 
 _create_lock = threading.Lock()
 
 
-def screener_for(app: FastAPI) -> Batcher:
+def screener_for(app: FastAPI) -> Shards:
     """The app's screener; the policy is app.state.policy when set, else the shipped one.
 
-    With app.state.screening_process set (`childsafe serve` does), screening runs in a child
-    process; otherwise in a thread of this one (tests, embedding).
+    With app.state.screening_processes set to n (`childsafe serve` does), screening runs in n
+    child processes, conversations spread over them; otherwise in a thread of this one (tests,
+    embedding).
     """
-    batcher: Batcher | None = getattr(app.state, "screener", None)
-    if batcher is not None:
-        return batcher
+    shards: Shards | None = getattr(app.state, "screener", None)
+    if shards is not None:
+        return shards
     with _create_lock:
-        batcher = getattr(app.state, "screener", None)
-        if batcher is None:
+        shards = getattr(app.state, "screener", None)
+        if shards is None:
             policy = getattr(app.state, "policy", None) or Policy.default()
             database = app.state.database
-            screener: BatchScreener = (
-                ProcessScreener(database.url, policy)
-                if getattr(app.state, "screening_process", False)
-                else Screener(database, policy, RiskTracker.default())
-            )
-            batcher = app.state.screener = Batcher(screener)
-    return batcher
+            processes = getattr(app.state, "screening_processes", 0)
+            if processes:
+                batchers = [
+                    Batcher(ProcessScreener(database.url, policy)) for _ in range(processes)
+                ]
+            else:
+                batchers = [Batcher(Screener(database, policy, RiskTracker.default()))]
+            shards = app.state.screener = Shards(batchers)
+    return shards
 
 
 @asynccontextmanager
@@ -48,7 +51,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     # Drain queued messages and commit them before the process exits.
     with _create_lock:
-        batcher: Batcher | None = getattr(app.state, "screener", None)
+        shards: Shards | None = getattr(app.state, "screener", None)
         app.state.screener = None  # a restarted lifespan starts a fresh one
-    if batcher is not None:
-        batcher.close()
+    if shards is not None:
+        shards.close()

@@ -59,7 +59,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server(url: str, log_path: Path, screening: str = "process") -> Iterator[tuple[str, str, int]]:
+def server(
+    url: str, log_path: Path, screening: str = "process", processes: int | None = None
+) -> Iterator[tuple[str, str, int]]:
     """`childsafe serve` on a free port; yields (base URL, API key, process id).
 
     The server writes to a file, not a pipe: an unread pipe fills up and blocks its logging.
@@ -71,7 +73,11 @@ def server(url: str, log_path: Path, screening: str = "process") -> Iterator[tup
     database.dispose()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*SERVE_COMMAND, "--port", "0", "--database-url", url, "--screening", screening],
+            [
+                *SERVE_COMMAND,
+                *("--port", "0", "--database-url", url, "--screening", screening),
+                *(("--screening-processes", str(processes)) if processes else ()),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -147,7 +153,9 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
 def bench_backend(url: str, options: Any) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
-        server(url, Path(folder) / "server.log", options.screening) as (base, key, pid),
+        server(
+            url, Path(folder) / "server.log", options.screening, options.screening_processes
+        ) as (base, key, pid),
     ):
         conversations = populate(base, key, options.pairs)
         server_cpu = cpu_seconds(pid)

@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="process",
         help="passed to `childsafe serve --screening` (compare the two)",
     )
+    parser.add_argument(
+        "--screening-processes",
+        type=int,
+        metavar="N",
+        help="passed to `childsafe serve` (default: its own, 1 on SQLite and 2 on PostgreSQL)",
+    )
     add_postgres_option(parser)
     parser.set_defaults(func=run)
 

@@ -27,7 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--screening",
         choices=("process", "thread"),
         default="process",
-        help="screen messages in a child process (uses a second core; default) or a thread",
+        help="screen messages in child processes (uses a second core; default) or a thread",
+    )
+    parser.add_argument(
+        "--screening-processes",
+        type=int,
+        metavar="N",
+        help="screening processes, conversations spread over them (default: 2 on PostgreSQL, "
+        "where one waits on the server while the other computes; 1 on SQLite, which has one "
+        "writer at a time)",
     )
     parser.set_defaults(func=run)
 
@@ -42,7 +50,15 @@ def run(args: argparse.Namespace) -> int:
     database = Database(args.database_url)
     database.migrate()
     app = create_app(database)
-    app.state.screening_process = args.screening == "process"
+    if args.screening == "process":
+        processes = args.screening_processes
+        if processes is None:
+            processes = 1 if database.is_sqlite else 2
+        if processes < 1:
+            print("--screening-processes must be at least 1", file=sys.stderr)
+            return 2
+        app.state.screening_processes = processes
+
     config = uvicorn.Config(
         app,
         host=args.host,
