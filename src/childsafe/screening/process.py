@@ -35,7 +35,11 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
         json_serializer=json_text,
         **({} if "sqlite" in database_url else {"pool_pre_ping": False}),
     )
-    screener = Screener(database, policy, RiskTracker.default())
+    # On PostgreSQL case intake runs beside the message path (intake_worker.py); SQLite has one
+    # writer at a time, so there a second writer would only queue behind the screener.
+    screener = Screener(
+        database, policy, RiskTracker.default(), defer_case_intake=not database.is_sqlite
+    )
     connection.send("ready")
     try:
         while True:
@@ -56,6 +60,7 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
                 reply = ("failed", RuntimeError(f"screening failed: {error!r}"))
             connection.send(reply)
     finally:
+        screener.close()
         database.dispose()
 
 

@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from childsafe.accounts import contact_gate, effective_settings
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.model import AgeBand, Message, Participant
 from childsafe.policy import Decision, Match, Policy
+from childsafe.screening.intake_worker import CaseIntakeWorker, pending_intake
 from childsafe.screening.records import (
     Answer,
     IncomingMessage,
@@ -86,9 +86,15 @@ class Screener:
         policy: Policy,
         tracker: RiskTracker,
         cache_conversations: int = DEFAULT_CACHE_CONVERSATIONS,
+        defer_case_intake: bool = False,
     ) -> None:
+        """With defer_case_intake, an alert's case intake is queued in the alert's transaction
+        and run by a CaseIntakeWorker beside this screener (see intake_worker.py); otherwise
+        it runs inside the batch's transaction."""
         self.database = database
         self.storage = storage_for(database.engine)
+        # Reads and single-statement writes: each statement commits on its own.
+        self._autocommit = database.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.policy = policy
         self.tracker = tracker
         self.cache_conversations = cache_conversations
@@ -97,6 +103,10 @@ class Screener:
         # Highest risk seen per loaded conversation (kept in the state row for listings).
         self._risk: dict[str, float] = {}
         self.case_intake = _case_intake()
+        self.intake_worker: CaseIntakeWorker | None = None
+        if defer_case_intake and self.case_intake is not None:
+            self.intake_worker = CaseIntakeWorker(database, self.case_intake)
+            self.intake_worker.start()
         # Accounts as derived from their stored row (band, settings), keyed by that row.
         self._accounts: dict[str, tuple[tuple[Any, ...], _Account]] = {}
 
@@ -106,8 +116,7 @@ class Screener:
         """Answer every message; one commit for the batch, or one per message on conflict."""
         touched: set[str] = set()
         try:
-            with self.database.session() as session:
-                outcomes = self._screen(session, messages, touched)
+            outcomes = self._screen(messages, touched)
         except IntegrityError:
             # Another process stored one of these ids first (or an account vanished): redo
             # one message per transaction so each gets its own correct answer.
@@ -123,13 +132,12 @@ class Screener:
     def _screen_alone(self, message: IncomingMessage) -> Outcome:
         touched: set[str] = set()
         try:
-            with self.database.session() as session:
-                return self._screen(session, [message], touched)[0]
+            return self._screen([message], touched)[0]
         except IntegrityError:
             self._unload(touched)
-            with self.database.session() as session:
+            with self._autocommit.connect() as connection:
                 reads = self.storage.read(
-                    session.connection(),
+                    connection,
                     message_ids=[message.id],
                     account_ids=(),
                     pairs=(),
@@ -140,21 +148,23 @@ class Screener:
                 return replayed[message.id]
             raise
 
-    def _screen(
-        self, session: Session, messages: Sequence[IncomingMessage], touched: set[str]
-    ) -> list[Outcome]:
+    def _screen(self, messages: Sequence[IncomingMessage], touched: set[str]) -> list[Outcome]:
         # Everything the batch may need in one read: a retried message costs a few extra rows.
+        # The read needs no transaction of its own: under READ COMMITTED a transaction spanning
+        # read and write would guarantee nothing more, and whatever changes in between (an id
+        # stored by another process, a state row created) fails the write's constraints, which
+        # retries message by message (screen_batch).
         account_ids = {m.sender_id for m in messages}
         for m in messages:
             account_ids.update(m.recipient_ids)
-        connection = session.connection()
-        reads = self.storage.read(
-            connection,
-            message_ids={m.id for m in messages},
-            account_ids=account_ids,
-            pairs={_pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
-            conversation_ids=self._uncached({m.conversation_id for m in messages}),
-        )
+        with self._autocommit.connect() as connection:
+            reads = self.storage.read(
+                connection,
+                message_ids={m.id for m in messages},
+                account_ids=account_ids,
+                pairs={_pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
+                conversation_ids=self._uncached({m.conversation_id for m in messages}),
+            )
         outcomes: dict[str, Outcome] = _already_answered(reads, messages)
         fresh: dict[str, IncomingMessage] = {}
         for message in messages:
@@ -174,7 +184,7 @@ class Screener:
                     continue
                 touched.add(message.conversation_id)
                 outcomes[message.id] = self._screen_one(accounts, reads.connected, message, writes)
-            self._write(session, writes, touched)
+            self._write(writes, touched)
         # The same id twice in one batch (a fast retry) gets the first one's answer.
         return [
             outcomes[m.id] if m.id not in fresh or _same_message(fresh[m.id], m) else _reused(m)
@@ -226,7 +236,8 @@ class Screener:
                 self._loaded[conversation_id] = True
                 self._risk[conversation_id] = row.risk
 
-    def _write(self, session: Session, writes: _Writes, touched: Iterable[str]) -> None:
+    def _write(self, writes: _Writes, touched: Iterable[str]) -> None:
+        """Store the batch: committed when this returns (acknowledging is then safe)."""
         now = datetime.now(UTC)
         for conversation_id in touched:
             state = self.tracker.export_state(conversation_id)
@@ -241,13 +252,29 @@ class Screener:
                 writes.updated_states.append(row)
             else:
                 writes.new_states.append(row)
-        self.storage.write(session.connection(), writes)
-        if self.case_intake is not None:
-            for case in writes.cases:
-                self.case_intake(session, **case)
-        session.flush()
+        intake = self.case_intake
+        if self.intake_worker is not None:
+            writes.pending_intakes = [pending_intake(case, now) for case in writes.cases]
+            intake = None
+        if self.storage.atomic_writes and not (intake and writes.cases):
+            # One statement is its own transaction: no BEGIN and COMMIT round trips.
+            with self._autocommit.connect() as connection:
+                self.storage.write(connection, writes)
+        else:
+            with self.database.session() as session:
+                self.storage.write(session.connection(), writes)
+                if intake is not None:
+                    for case in writes.cases:
+                        intake(session, **case)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
+        if writes.pending_intakes and self.intake_worker is not None:
+            self.intake_worker.notify()
+
+    def close(self) -> None:
+        """Let the intake worker finish what is queued."""
+        if self.intake_worker is not None:
+            self.intake_worker.close()
 
     def _unload(self, conversation_ids: Iterable[str]) -> None:
         """Memory may be ahead of a rolled-back transaction: reload from the database."""

@@ -52,10 +52,16 @@ class BatchWrites:
     # that collides with another writer's raises IntegrityError, never overwrites.
     updated_states: list[dict[str, Any]] = field(default_factory=list)
     new_states: list[dict[str, Any]] = field(default_factory=list)
+    # Case intakes left to the intake worker (alert_id, arguments, created_at).
+    pending_intakes: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ScreeningStorage(Protocol):
     """Both run inside the caller's transaction; errors surface as SQLAlchemy's exceptions."""
+
+    # True when write() is a single statement, atomic and durable on its own: the caller may
+    # then run it outside a transaction (autocommit) and save the BEGIN and COMMIT.
+    atomic_writes: bool
 
     def read(
         self,

@@ -22,6 +22,7 @@ from childsafe.store.tables.service import (
     Account,
     Alert,
     ConversationState,
+    PendingCaseIntake,
     StoredMessage,
 )
 from childsafe.store.tables.service import Connection as ConnectionRow
@@ -31,6 +32,7 @@ ALERTS: Table = Alert.__table__  # type: ignore[assignment]
 STATES: Table = ConversationState.__table__  # type: ignore[assignment]
 ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
 CONNECTIONS: Table = ConnectionRow.__table__  # type: ignore[assignment]
+PENDING_INTAKES: Table = PendingCaseIntake.__table__  # type: ignore[assignment]
 
 ANSWERED = select(
     MESSAGES.c.id,
@@ -48,6 +50,7 @@ STATE_ROWS = select(STATES.c.conversation_id, STATES.c.risk, STATES.c.detector_s
 INSERT_MESSAGES = insert(MESSAGES)
 INSERT_ALERTS = insert(ALERTS)
 INSERT_STATES = insert(STATES)
+INSERT_PENDING_INTAKES = insert(PENDING_INTAKES)
 UPDATE_STATES = update(STATES).where(STATES.c.conversation_id == bindparam("key"))
 
 
@@ -65,6 +68,8 @@ def _connected(connection: Connection, pairs: Collection[tuple[str, str]]) -> se
 
 
 class PortableStorage:
+    atomic_writes = False
+
     def read(
         self,
         connection: Connection,
@@ -106,3 +111,5 @@ class PortableStorage:
             )
         if writes.new_states:
             connection.execute(INSERT_STATES, writes.new_states)
+        if writes.pending_intakes:
+            connection.execute(INSERT_PENDING_INTAKES, writes.pending_intakes)

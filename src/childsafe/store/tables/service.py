@@ -102,6 +102,18 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PendingCaseIntake(Base):
+    """An alert whose case intake (contract C) is still to run. Written in the alert's own
+    transaction and deleted in the intake's, so a crash between the two loses nothing."""
+
+    __tablename__ = "pending_case_intakes"
+
+    alert_id: Mapped[str] = mapped_column(ID, ForeignKey("alerts.id"), primary_key=True)
+    # open_or_update_case's keyword arguments, occurred_at as ISO 8601.
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ApiKey(Base):
     """A platform API key; only the SHA-256 of the (high-entropy, random) key is stored."""
 
