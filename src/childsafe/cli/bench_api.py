@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per backend")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
-    parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections")
     parser.add_argument("--pairs", type=int, default=100, help="account pairs (conversations)")
     parser.add_argument(
         "--screening",
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--screening-processes",
         type=int,
         metavar="N",
-        help="passed to `childsafe serve` (default: its own, 1 on SQLite and 2 on PostgreSQL)",
+        help="passed to `childsafe serve` (default: its own, 1)",
     )
     add_postgres_option(parser)
     parser.set_defaults(func=run)

@@ -3,6 +3,8 @@
 Requests wait on a future that is resolved only after their batch committed. Under load the
 queue fills while a commit (an fsync) is in flight, so the next batch is larger and the cost
 of durability is shared; with a single request in flight a batch is just that message.
+A screener that can take a batch without waiting for the last one's answer (ProcessScreener's
+`submit`) is handed each batch at once; it merges what queues up on its side.
 """
 
 from __future__ import annotations
@@ -101,12 +103,39 @@ class Batcher:
                 self._screen(items)
 
     def _screen(self, items: list[tuple[IncomingMessage, Waiter]]) -> None:
-        outcomes: Sequence[Outcome | Exception]
+        messages = [message for message, _ in items]
+        submit = getattr(self.screener, "submit", None)
+        if submit is None:
+            try:
+                self._settle_batch(items, self.screener.screen_batch(messages))
+            except Exception as error:  # the database is down, or a bug: fail these, go on
+                self._fail_batch(items, error)
+            return
         try:
-            outcomes = self.screener.screen_batch([message for message, _ in items])
-        except Exception as error:  # the database is down, or a bug: fail these, keep serving
-            log.exception("screening a batch of %d failed", len(items))
-            outcomes = [error] * len(items)
+            future: Future[Sequence[Outcome]] = submit(messages)
+        except Exception as error:
+            self._fail_batch(items, error)
+            return
+        future.add_done_callback(lambda done: self._settle_future(items, done))
+
+    def _settle_future(
+        self, items: list[tuple[IncomingMessage, Waiter]], done: Future[Sequence[Outcome]]
+    ) -> None:
+        error = done.exception()
+        if error is None:
+            self._settle_batch(items, done.result())
+        else:
+            self._fail_batch(items, error if isinstance(error, Exception) else Exception(error))
+
+    def _fail_batch(self, items: list[tuple[IncomingMessage, Waiter]], error: Exception) -> None:
+        log.error("screening a batch of %d failed: %r", len(items), error)
+        self._settle_batch(items, [error] * len(items))
+
+    def _settle_batch(
+        self,
+        items: list[tuple[IncomingMessage, Waiter]],
+        outcomes: Sequence[Outcome | Exception],
+    ) -> None:
         # One wake-up per event loop for the whole batch, not one per request.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, Outcome | Exception]]] = (
             defaultdict(list)

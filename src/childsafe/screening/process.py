@@ -2,9 +2,15 @@
 
 The web process parses HTTP and hands each batch over a pipe; this process runs the Screener
 (detector, policy, database) and sends the outcomes back. On a 2-core machine that puts the
-HTTP work and the screening on different cores instead of taking turns on one. If the web
-process dies, the pipe closes and this process exits after its current batch; an answer is
-only ever sent after its batch committed, so "acknowledged means committed" still holds.
+HTTP work and the screening on different cores instead of taking turns on one.
+
+The pipe is pipelined: the web process sends a batch as soon as it has one, without waiting
+for the answer to the last, and the child screens whatever has queued in the pipe as one batch
+(one transaction), then answers each batch in order. So the child never sits idle while the web
+process takes in answers, and its batches stay large. If the web process dies, the pipe closes
+and this process exits after its current batch; an answer is only ever sent after its batch
+committed, so "acknowledged means committed" still holds. If this process dies, every batch in
+flight fails unacknowledged (clients retry) and a new process takes over.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
 from multiprocessing.connection import Connection
 
 from sqlalchemy.exc import OperationalError
@@ -22,6 +30,32 @@ from childsafe.screening.records import IncomingMessage, ScreeningUnavailable
 from childsafe.screening.screener import Outcome, Screener
 
 START_TIMEOUT_S = 60.0
+# Messages screened in one transaction at most when batches queued up in the pipe.
+MAX_MERGED = 512
+
+Reply = tuple[str, object]
+
+
+def _screen(screener: Screener, batches: list[list[IncomingMessage]]) -> list[Reply]:
+    """One transaction for all the batches; a reply for each, in order."""
+    merged = [message for batch in batches for message in batch]
+    # The whole merge either has its outcomes or failed (rolled back); the original exception
+    # is replaced because it may not pickle.
+    failure: Exception
+    try:
+        outcomes = screener.screen_batch(merged)
+    except OperationalError as error:
+        failure = ScreeningUnavailable(f"database unavailable: {error.orig!r}")
+    except Exception as error:
+        failure = RuntimeError(f"screening failed: {error!r}")
+    else:
+        replies: list[Reply] = []
+        start = 0
+        for batch in batches:
+            replies.append(("outcomes", outcomes[start : start + len(batch)]))
+            start += len(batch)
+        return replies
+    return [("failed", failure)] * len(batches)
 
 
 def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
@@ -42,35 +76,39 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
     )
     connection.send("ready")
     try:
-        while True:
+        stopping = False
+        while not stopping:
+            batches: list[list[IncomingMessage]] = []
             try:
                 batch = connection.recv()
-            except EOFError:  # the web process has gone
-                return
-            if batch is None:
-                return
-            # The whole batch either has its outcomes or failed (rolled back); the original
-            # exception is replaced because it may not pickle.
-            reply: tuple[str, object]
-            try:
-                reply = ("outcomes", list(screener.screen_batch(batch)))
-            except OperationalError as error:
-                reply = ("failed", ScreeningUnavailable(f"database unavailable: {error.orig!r}"))
-            except Exception as error:
-                reply = ("failed", RuntimeError(f"screening failed: {error!r}"))
-            connection.send(reply)
+                while batch is not None:
+                    batches.append(batch)
+                    if sum(map(len, batches)) >= MAX_MERGED or not connection.poll():
+                        break
+                    batch = connection.recv()
+            except EOFError:  # the web process has gone: screen what came, then stop
+                batch = None
+            stopping = batch is None
+            if batches:
+                for reply in _screen(screener, batches):
+                    with contextlib.suppress(BrokenPipeError, OSError):
+                        connection.send(reply)
     finally:
         screener.close()
         database.dispose()
 
 
 class ProcessScreener:
-    """Same `screen_batch` as Screener, run in a child process (spawned, not forked)."""
+    """Same `screen_batch` as Screener, run in a child process (spawned, not forked); `submit`
+    sends a batch without waiting for the last one's answer."""
 
     def __init__(self, database_url: str, policy: Policy) -> None:
         self._database_url = database_url
         self._policy = policy
+        # Guards the pipe's sending end, the futures in flight, and restarts.
         self._lock = threading.Lock()
+        self._in_flight: deque[Future[list[Outcome]]] = deque()
+        self._closing = False
         self._start()
 
     def _start(self) -> None:
@@ -87,29 +125,66 @@ class ProcessScreener:
         if not self._connection.poll(START_TIMEOUT_S) or self._connection.recv() != "ready":
             self._process.kill()
             raise RuntimeError("the screening process did not start")
+        threading.Thread(
+            target=self._receive, args=(self._connection,), name="childsafe-replies", daemon=True
+        ).start()
 
-    def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
+    def submit(self, messages: Sequence[IncomingMessage]) -> Future[list[Outcome]]:
+        """The batch's outcomes, once its transaction committed (or a ScreeningError)."""
+        future: Future[list[Outcome]] = Future()
         with self._lock:
+            if self._closing:
+                raise RuntimeError("the screener is shut down")
+            self._in_flight.append(future)
             try:
                 self._connection.send(list(messages))
-                kind, result = self._connection.recv()
-            except (EOFError, OSError) as error:
-                # It died mid-batch: whatever it committed is stored (a retry gets the stored
-                # answer); nothing was acknowledged. Start a new one for the next batch.
+            except (OSError, ValueError):
+                # The child died: the reply thread sees the pipe close and starts a new one.
+                self._in_flight.pop()
+                future.set_exception(
+                    ScreeningUnavailable("the screening process died; it was restarted")
+                )
+        return future
+
+    def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
+        return self.submit(messages).result()
+
+    def _receive(self, connection: Connection) -> None:
+        """Replies come in the order the batches went."""
+        while True:
+            try:
+                kind, result = connection.recv()
+            except (EOFError, OSError):
+                self._restart(connection)
+                return
+            with self._lock:
+                future = self._in_flight.popleft()
+            if kind == "failed":
+                assert isinstance(result, Exception)
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+    def _restart(self, dead: Connection) -> None:
+        """The child died mid-batch (or we are closing): whatever it committed is stored (a
+        retry gets the stored answer); nothing in flight was acknowledged."""
+        with self._lock:
+            failed = list(self._in_flight)
+            self._in_flight.clear()
+            if not self._closing and dead is self._connection:
                 self._process.kill()
-                self._connection.close()
+                dead.close()
                 self._start()
-                raise ScreeningUnavailable(
-                    "the screening process died; it was restarted"
-                ) from error
-        if kind == "failed":
-            raise result
-        outcomes: list[Outcome] = result
-        return outcomes
+        for future in failed:
+            future.set_exception(
+                ScreeningUnavailable("the screening process died; it was restarted")
+            )
 
     def close(self) -> None:
-        with self._lock, contextlib.suppress(BrokenPipeError, OSError):
-            self._connection.send(None)
+        with self._lock:
+            self._closing = True
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self._connection.send(None)
         self._process.join(timeout=30)
         if self._process.is_alive():
             self._process.kill()
