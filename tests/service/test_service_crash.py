@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 from childsafe.api.auth import create_api_key
 from childsafe.bench.api import SERVE_COMMAND, wait_for_url
 from childsafe.store.db import Database
-from childsafe.store.tables.service import ConversationState, StoredMessage
+from childsafe.store.tables.cases import CaseItem
+from childsafe.store.tables.service import (
+    Alert,
+    ConversationState,
+    PendingCaseIntake,
+    StoredMessage,
+)
 
 SENDERS = 6
 
@@ -56,7 +62,9 @@ def test_every_acknowledged_message_survives_sigkill_once(db_url: str, tmp_path:
                         "conversation_id": f"conv{worker}",
                         "sender_id": f"s{worker}",
                         "recipient_ids": [f"r{worker}"],
-                        "text": "this is just between us" if n % 5 == 0 else f"hello {n}",
+                        "text": "do you have snapchat? we can talk there"
+                        if n % 5 == 0
+                        else f"hello {n}",
                         "sent_at": "2026-11-23T16:00:00Z",
                     }
                     attempted.append(body)
@@ -116,6 +124,13 @@ def test_every_acknowledged_message_survives_sigkill_once(db_url: str, tmp_path:
         states = {
             s.conversation_id: s.message_count for s in session.scalars(select(ConversationState))
         }
+        # Every alert reached its case: intakes queued by the killed server (PostgreSQL
+        # defers them) were run by the next one.
+        alerts = set(session.scalars(select(Alert.id)))
+        cased = set(session.scalars(select(CaseItem.source_id).where(CaseItem.source == "alert")))
+        pending = session.scalar(select(func.count()).select_from(PendingCaseIntake))
     assert count == len({body["id"] for body in attempted})
     assert states == per_conversation
+    assert alerts and cased == alerts
+    assert pending == 0
     database.dispose()

@@ -4,6 +4,7 @@ still lands in its suspect's case, through a durable queue, and nothing is lost 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -55,8 +56,7 @@ def test_alerts_are_queued_with_the_message_and_the_worker_opens_their_case(
 ) -> None:
     _accounts(database)
     screener = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
-    assert screener.intake_worker is not None
-    screener.intake_worker.close()  # drained by hand below, so the test sees the queue
+    worker = CaseIntakeWorker(database, open_or_update_case)  # drained by hand, not started
     alert_ids = _groom(screener)
     assert alert_ids
     with database.session() as session:
@@ -64,23 +64,32 @@ def test_alerts_are_queued_with_the_message_and_the_worker_opens_their_case(
     assert queued == set(alert_ids)
     assert _count(database, Case) == 0
 
-    assert screener.intake_worker.drain() == len(alert_ids)
+    assert worker.drain() == len(alert_ids)
     assert _alert_items(database) == set(alert_ids)
     assert _count(database, PendingCaseIntake) == 0
     with database.session() as session:
         case = session.scalars(select(Case)).one()
     assert case.suspect_account_id == "adult30"
     assert case.item_count == len(alert_ids)
-    assert screener.intake_worker.drain() == 0
+    assert worker.drain() == 0
 
 
 def test_the_running_worker_follows_each_alert(database: Database) -> None:
     _accounts(database)
-    screener = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
-    try:
-        alert_ids = _groom(screener)
-    finally:
-        screener.close()  # waits for the worker's last drain
+    worker = CaseIntakeWorker(database, open_or_update_case, poll_s=60)
+    worker.start()
+    screener = Screener(
+        database,
+        Policy.default(),
+        RiskTracker.default(),
+        defer_case_intake=True,
+        intake_queued=worker.notify,
+    )
+    alert_ids = _groom(screener)
+    deadline = time.monotonic() + 30  # woken by each batch, not by its minute-long poll
+    while _count(database, PendingCaseIntake) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker.close()
     assert alert_ids and _alert_items(database) == set(alert_ids)
     assert _count(database, PendingCaseIntake) == 0
 
@@ -88,9 +97,7 @@ def test_the_running_worker_follows_each_alert(database: Database) -> None:
 def test_intakes_left_by_a_crash_are_run_by_the_next_worker(database: Database) -> None:
     _accounts(database)
     crashed = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
-    assert crashed.intake_worker is not None
-    crashed.intake_worker.close()
-    alert_ids = _groom(crashed)
+    alert_ids = _groom(crashed)  # queued; its worker never ran
     assert _count(database, PendingCaseIntake) == len(alert_ids) > 0
 
     worker = CaseIntakeWorker(database, open_or_update_case)
@@ -105,8 +112,6 @@ def test_a_failing_intake_is_logged_and_left_while_the_others_go_through(
 ) -> None:
     _accounts(database)
     screener = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
-    assert screener.intake_worker is not None
-    screener.intake_worker.close()
     alert_ids = _groom(screener)
     assert len(alert_ids) >= 2
     poisoned = alert_ids[0]

@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from childsafe.cases.intake import open_or_update_case
 from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.screening import Batcher, Screener
+from childsafe.screening.intake_worker import CaseIntakeWorker
 from childsafe.screening.process import ProcessScreener
 from childsafe.screening.shards import Shards
 
@@ -34,13 +36,23 @@ def screener_for(app: FastAPI) -> Shards:
             policy = getattr(app.state, "policy", None) or Policy.default()
             database = app.state.database
             processes = getattr(app.state, "screening_processes", 0)
+            worker = None
+            if processes and not database.is_sqlite:
+                # Case intake off the message path, in this process (whose core has room to
+                # spare; the screening processes' have not). SQLite keeps it in the batch's
+                # transaction: a second writer would only queue on the database lock.
+                worker = app.state.intake_worker = CaseIntakeWorker(database, open_or_update_case)
+                worker.start()
             if processes:
                 batchers = [
-                    Batcher(ProcessScreener(database.url, policy)) for _ in range(processes)
+                    Batcher(ProcessScreener(database.url, policy, worker is not None))
+                    for _ in range(processes)
                 ]
             else:
                 batchers = [Batcher(Screener(database, policy, RiskTracker.default()))]
-            shards = app.state.screener = Shards(batchers)
+            shards = app.state.screener = Shards(
+                batchers, on_alert=worker.notify if worker else None
+            )
     return shards
 
 
@@ -52,6 +64,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Drain queued messages and commit them before the process exits.
     with _create_lock:
         shards: Shards | None = getattr(app.state, "screener", None)
-        app.state.screener = None  # a restarted lifespan starts a fresh one
+        worker: CaseIntakeWorker | None = getattr(app.state, "intake_worker", None)
+        app.state.screener = app.state.intake_worker = None  # a restart starts fresh ones
     if shards is not None:
         shards.close()
+    if worker is not None:  # after the screeners: their last alerts get their cases too
+        worker.close()

@@ -58,7 +58,9 @@ def _screen(screener: Screener, batches: list[list[IncomingMessage]]) -> list[Re
     return [("failed", failure)] * len(batches)
 
 
-def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
+def _serve(
+    connection: Connection, database_url: str, policy: Policy, defer_case_intake: bool
+) -> None:
     from childsafe.conversations import RiskTracker
     from childsafe.store.db import Database, json_text
 
@@ -69,10 +71,8 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
         json_serializer=json_text,
         **({} if "sqlite" in database_url else {"pool_pre_ping": False}),
     )
-    # On PostgreSQL case intake runs beside the message path (intake_worker.py); SQLite has one
-    # writer at a time, so there a second writer would only queue behind the screener.
     screener = Screener(
-        database, policy, RiskTracker.default(), defer_case_intake=not database.is_sqlite
+        database, policy, RiskTracker.default(), defer_case_intake=defer_case_intake
     )
     connection.send("ready")
     try:
@@ -94,17 +94,18 @@ def _serve(connection: Connection, database_url: str, policy: Policy) -> None:
                     with contextlib.suppress(BrokenPipeError, OSError):
                         connection.send(reply)
     finally:
-        screener.close()
         database.dispose()
 
 
 class ProcessScreener:
     """Same `screen_batch` as Screener, run in a child process (spawned, not forked); `submit`
-    sends a batch without waiting for the last one's answer."""
+    sends a batch without waiting for the last one's answer. With defer_case_intake, alerts'
+    case intakes are queued for a CaseIntakeWorker (which runs elsewhere)."""
 
-    def __init__(self, database_url: str, policy: Policy) -> None:
+    def __init__(self, database_url: str, policy: Policy, defer_case_intake: bool = False) -> None:
         self._database_url = database_url
         self._policy = policy
+        self._defer_case_intake = defer_case_intake
         # Guards the pipe's sending end, the futures in flight, and restarts.
         self._lock = threading.Lock()
         self._in_flight: deque[Future[list[Outcome]]] = deque()
@@ -116,7 +117,7 @@ class ProcessScreener:
         self._connection, child = context.Pipe()
         self._process = context.Process(
             target=_serve,
-            args=(child, self._database_url, self._policy),
+            args=(child, self._database_url, self._policy, self._defer_case_intake),
             name="childsafe-screener",
             daemon=True,
         )

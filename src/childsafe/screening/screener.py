@@ -25,7 +25,7 @@ from childsafe.accounts import contact_gate, effective_settings
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.model import AgeBand, Message, Participant
 from childsafe.policy import Decision, Match, Policy
-from childsafe.screening.intake_worker import CaseIntakeWorker, pending_intake
+from childsafe.screening.intake_worker import pending_intake
 from childsafe.screening.records import (
     Answer,
     IncomingMessage,
@@ -87,10 +87,11 @@ class Screener:
         tracker: RiskTracker,
         cache_conversations: int = DEFAULT_CACHE_CONVERSATIONS,
         defer_case_intake: bool = False,
+        intake_queued: Callable[[], None] | None = None,
     ) -> None:
         """With defer_case_intake, an alert's case intake is queued in the alert's transaction
-        and run by a CaseIntakeWorker beside this screener (see intake_worker.py); otherwise
-        it runs inside the batch's transaction."""
+        for a CaseIntakeWorker (see intake_worker.py), and intake_queued, if given, is called
+        once such a batch is stored; otherwise intake runs inside the batch's transaction."""
         self.database = database
         self.storage = storage_for(database.engine)
         # Reads and single-statement writes: each statement commits on its own.
@@ -103,10 +104,8 @@ class Screener:
         # Highest risk seen per loaded conversation (kept in the state row for listings).
         self._risk: dict[str, float] = {}
         self.case_intake = _case_intake()
-        self.intake_worker: CaseIntakeWorker | None = None
-        if defer_case_intake and self.case_intake is not None:
-            self.intake_worker = CaseIntakeWorker(database, self.case_intake)
-            self.intake_worker.start()
+        self.defer_case_intake = defer_case_intake
+        self.intake_queued = intake_queued
         # Accounts as derived from their stored row (band, settings), keyed by that row.
         self._accounts: dict[str, tuple[tuple[Any, ...], _Account]] = {}
 
@@ -253,7 +252,7 @@ class Screener:
             else:
                 writes.new_states.append(row)
         intake = self.case_intake
-        if self.intake_worker is not None:
+        if self.defer_case_intake:
             writes.pending_intakes = [pending_intake(case, now) for case in writes.cases]
             intake = None
         if self.storage.atomic_writes and not (intake and writes.cases):
@@ -268,13 +267,8 @@ class Screener:
                         intake(session, **case)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
-        if writes.pending_intakes and self.intake_worker is not None:
-            self.intake_worker.notify()
-
-    def close(self) -> None:
-        """Let the intake worker finish what is queued."""
-        if self.intake_worker is not None:
-            self.intake_worker.close()
+        if writes.pending_intakes and self.intake_queued is not None:
+            self.intake_queued()
 
     def _unload(self, conversation_ids: Iterable[str]) -> None:
         """Memory may be ahead of a rolled-back transaction: reload from the database."""
