@@ -45,14 +45,15 @@ def screener_for(app: FastAPI) -> Shards:
                 worker.start()
             if processes:
                 batchers = [
-                    Batcher(ProcessScreener(database.url, policy, worker is not None))
+                    Batcher(
+                        ProcessScreener(database.url, policy, worker is not None),
+                        on_alert=worker.notify if worker else None,
+                    )
                     for _ in range(processes)
                 ]
             else:
                 batchers = [Batcher(Screener(database, policy, RiskTracker.default()))]
-            shards = app.state.screener = Shards(
-                batchers, on_alert=worker.notify if worker else None
-            )
+            shards = app.state.screener = Shards(batchers)
     return shards
 
 

@@ -60,7 +60,7 @@ def cpu_seconds(pid: int) -> float:
 
 @contextmanager
 def server(
-    url: str, log_path: Path, screening: str = "process", processes: int | None = None
+    url: str, log_path: Path, screening: str = "process", processes: int = 1
 ) -> Iterator[tuple[str, str, int]]:
     """`childsafe serve` on a free port; yields (base URL, API key, process id).
 
@@ -76,7 +76,7 @@ def server(
             [
                 *SERVE_COMMAND,
                 *("--port", "0", "--database-url", url, "--screening", screening),
-                *(("--screening-processes", str(processes)) if processes else ()),
+                *("--screening-processes", str(processes)),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

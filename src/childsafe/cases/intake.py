@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from childsafe.cases import audit
@@ -83,7 +84,7 @@ def open_or_update_case(
 
     case = connection.execute(OPEN_CASE, {"suspect": suspect_account_id}).one_or_none()
     victims = list(dict.fromkeys([*(case.victim_account_ids if case else []), *victim_account_ids]))
-    bands = _age_bands(session, [suspect_account_id, *victims])
+    bands = _age_bands(connection, [suspect_account_id, *victims])
     if suspect_account_id not in bands:
         raise IntakeError(f"unknown suspect account {suspect_account_id!r}")
     occurred_at = as_utc(occurred_at)
@@ -171,7 +172,7 @@ def open_or_update_case(
     return case_id
 
 
-def _age_bands(session: Session, account_ids: Sequence[str]) -> dict[str, str]:
+def _age_bands(connection: Connection, account_ids: Sequence[str]) -> dict[str, str]:
     """Each known account's age band (unknown ids are left out)."""
-    rows = session.connection().execute(AGE_BANDS, {"ids": list(set(account_ids))})
+    rows = connection.execute(AGE_BANDS, {"ids": list(set(account_ids))})
     return {row.id: row.age_band for row in rows}

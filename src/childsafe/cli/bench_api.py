@@ -9,6 +9,7 @@ from typing import Any
 
 from childsafe.bench.api import bench_backend
 from childsafe.bench.databases import add_postgres_option, throwaway_databases
+from childsafe.cli.serve import add_screening_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,18 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections")
     parser.add_argument("--pairs", type=int, default=100, help="account pairs (conversations)")
-    parser.add_argument(
-        "--screening",
-        choices=("process", "thread"),
-        default="process",
-        help="passed to `childsafe serve --screening` (compare the two)",
-    )
-    parser.add_argument(
-        "--screening-processes",
-        type=int,
-        metavar="N",
-        help="passed to `childsafe serve` (default: its own, 1)",
-    )
+    add_screening_options(parser)  # passed on to `childsafe serve`
     add_postgres_option(parser)
     parser.set_defaults(func=run)
 

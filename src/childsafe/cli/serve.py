@@ -23,6 +23,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8000, help="TCP port (0 picks a free one)")
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    add_screening_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def add_screening_options(parser: argparse.ArgumentParser) -> None:
+    """How `childsafe serve` screens messages (`bench api` takes the same, to pass on)."""
     parser.add_argument(
         "--screening",
         choices=("process", "thread"),
@@ -31,14 +47,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--screening-processes",
-        type=int,
+        type=_at_least_one,
         metavar="N",
         default=1,
         help="screening processes, conversations spread over them (default 1: on two cores "
         "one process with a pipelined pipe was as fast and cheaper; SQLite has one writer at "
         "a time anyway)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,11 +67,7 @@ def run(args: argparse.Namespace) -> int:
     database.migrate()
     app = create_app(database)
     if args.screening == "process":
-        processes = args.screening_processes
-        if processes < 1:
-            print("--screening-processes must be at least 1", file=sys.stderr)
-            return 2
-        app.state.screening_processes = processes
+        app.state.screening_processes = args.screening_processes
 
     config = uvicorn.Config(
         app,

@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Protocol
 
@@ -37,9 +37,21 @@ class BatchScreener(Protocol):
 
 
 class Batcher:
-    def __init__(self, screener: BatchScreener, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        screener: BatchScreener,
+        max_batch: int = MAX_BATCH,
+        on_alert: Callable[[], None] | None = None,
+    ) -> None:
+        """on_alert is called once per batch whose answers raised an alert (it wakes the
+        case intake worker when the screener defers intake)."""
         self.screener = screener
         self.max_batch = max_batch
+        self.on_alert = on_alert
+        # A screener that takes a batch without waiting for the last (ProcessScreener).
+        self._submit: Callable[[Sequence[IncomingMessage]], Future[Sequence[Outcome]]] | None = (
+            getattr(screener, "submit", None)
+        )
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="childsafe-screener", daemon=True)
         self._lock = threading.Lock()
@@ -104,7 +116,7 @@ class Batcher:
 
     def _screen(self, items: list[tuple[IncomingMessage, Waiter]]) -> None:
         messages = [message for message, _ in items]
-        submit = getattr(self.screener, "submit", None)
+        submit = self._submit
         if submit is None:
             try:
                 self._settle_batch(items, self.screener.screen_batch(messages))
@@ -128,7 +140,7 @@ class Batcher:
             self._fail_batch(items, error if isinstance(error, Exception) else Exception(error))
 
     def _fail_batch(self, items: list[tuple[IncomingMessage, Waiter]], error: Exception) -> None:
-        log.error("screening a batch of %d failed: %r", len(items), error)
+        log.error("screening a batch of %d failed", len(items), exc_info=error)
         self._settle_batch(items, [error] * len(items))
 
     def _settle_batch(
@@ -136,6 +148,10 @@ class Batcher:
         items: list[tuple[IncomingMessage, Waiter]],
         outcomes: Sequence[Outcome | Exception],
     ) -> None:
+        if self.on_alert is not None and any(
+            isinstance(outcome, dict) and outcome.get("alert_id") for outcome in outcomes
+        ):
+            self.on_alert()
         # One wake-up per event loop for the whole batch, not one per request.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, Outcome | Exception]]] = (
             defaultdict(list)

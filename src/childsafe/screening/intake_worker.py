@@ -82,7 +82,8 @@ class CaseIntakeWorker:
             self._thread.join()
 
     def drain(self) -> int:
-        """Run every pending intake; returns how many were done."""
+        """Run every pending intake; returns how many rows it took up (a row whose intake
+        failed alone counts too: it is logged and left pending)."""
         done = 0
         while True:
             with self.database.session() as session:

@@ -36,6 +36,10 @@ MAX_MERGED = 512
 Reply = tuple[str, object]
 
 
+def _died() -> ScreeningUnavailable:
+    return ScreeningUnavailable("the screening process died; it was restarted")
+
+
 def _screen(screener: Screener, batches: list[list[IncomingMessage]]) -> list[Reply]:
     """One transaction for all the batches; a reply for each, in order."""
     merged = [message for batch in batches for message in batch]
@@ -142,9 +146,7 @@ class ProcessScreener:
             except (OSError, ValueError):
                 # The child died: the reply thread sees the pipe close and starts a new one.
                 self._in_flight.pop()
-                future.set_exception(
-                    ScreeningUnavailable("the screening process died; it was restarted")
-                )
+                future.set_exception(_died())
         return future
 
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
@@ -177,9 +179,7 @@ class ProcessScreener:
                 dead.close()
                 self._start()
         for future in failed:
-            future.set_exception(
-                ScreeningUnavailable("the screening process died; it was restarted")
-            )
+            future.set_exception(_died())
 
     def close(self) -> None:
         with self._lock:

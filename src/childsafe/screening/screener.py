@@ -193,7 +193,7 @@ class Screener:
     def _accounts_from(self, reads: BatchReads) -> dict[str, _Account]:
         accounts = {}
         for row in reads.accounts:
-            # The row is read in this transaction; only what is derived from it is reused.
+            # The row is read for this batch; only what is derived from it is reused.
             stored = (row.age_band, row.created_at, row.settings)
             known = self._accounts.get(row.id)
             if known is not None and known[0] == stored:

@@ -10,7 +10,7 @@ another conversation, two alerts on the same suspect's case).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
 
 from childsafe.screening.batcher import Batcher
@@ -20,15 +20,10 @@ from childsafe.screening.records import Answer, IncomingMessage
 class Shards:
     """Batcher's interface (submit, screen_async, screen, close) over several batchers."""
 
-    def __init__(
-        self, batchers: Sequence[Batcher], on_alert: Callable[[], None] | None = None
-    ) -> None:
-        """on_alert is called after an answer that raised an alert (to wake a case intake
-        worker that serves these batchers' screening processes)."""
+    def __init__(self, batchers: Sequence[Batcher]) -> None:
         if not batchers:
             raise ValueError("at least one batcher is needed")
         self.batchers = list(batchers)
-        self.on_alert = on_alert
 
     def batcher_for(self, conversation_id: str) -> Batcher:
         return self.batchers[zlib.crc32(conversation_id.encode()) % len(self.batchers)]
@@ -37,10 +32,7 @@ class Shards:
         return self.batcher_for(message.conversation_id).submit(message)
 
     async def screen_async(self, message: IncomingMessage) -> Answer:
-        answer = await self.batcher_for(message.conversation_id).screen_async(message)
-        if self.on_alert is not None and answer.get("alert_id"):
-            self.on_alert()
-        return answer
+        return await self.batcher_for(message.conversation_id).screen_async(message)
 
     def screen(self, message: IncomingMessage) -> Answer:
         return self.batcher_for(message.conversation_id).screen(message)
