@@ -37,6 +37,7 @@ async def _connection(
     start: float,
     latencies: list[float],
     statuses: dict[int, int],
+    ok_per_second: list[int],
     sent_total: list[int],
 ) -> None:
     reader, writer = await asyncio.open_connection(scenario.host, scenario.port)
@@ -82,6 +83,9 @@ async def _connection(
             if sent >= warm_until:
                 latencies.append(done - sent)
                 statuses[status] = statuses.get(status, 0) + 1
+                second = int(done - warm_until)
+                if 200 <= status < 300 and second < len(ok_per_second):
+                    ok_per_second[second] += 1
     finally:
         writer.close()
 
@@ -89,11 +93,14 @@ async def _connection(
 async def run(scenario: Scenario) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    # 2xx answers completed in each whole second of the measured period: a dip shows here
+    # (a checkpoint, a stall) even when the average looks fine.
+    ok_per_second = [0] * max(1, int(scenario.seconds))
     sent_total = [0]
     start = time.perf_counter()
     await asyncio.gather(
         *(
-            _connection(scenario, worker, start, latencies, statuses, sent_total)
+            _connection(scenario, worker, start, latencies, statuses, ok_per_second, sent_total)
             for worker in range(scenario.concurrency)
         )
     )
@@ -112,6 +119,7 @@ async def run(scenario: Scenario) -> dict[str, Any]:
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "seconds": scenario.seconds,
         "msgs_per_s": round(ok / scenario.seconds, 1),
+        "slowest_second_msgs": min(ok_per_second),
         "p50_ms": round(percentile(0.50), 2),
         "p99_ms": round(percentile(0.99), 2),
         "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,

@@ -1,0 +1,30 @@
+"""`childsafe bench api` end to end, briefly: real server, real load process, both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from childsafe.cli.main import main
+
+
+def test_bench_api_drives_each_backend_and_reports_its_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    postgres = os.environ.get("DATABASE_URL", "")
+    args = ["bench", "api", "--json", "--seconds", "2", "--warmup", "0.5"]
+    assert main([*args, "--pairs", "4", "--concurrency", "4", "--postgres-url", postgres]) == 0
+    output = capsys.readouterr().out
+    results = json.loads(output.strip().splitlines()[-1])
+    expected = {"sqlite", "postgresql"} if "postgres" in postgres else {"sqlite"}
+    assert set(results) == expected
+    for name, figures in results.items():
+        assert figures["messages"] > 0, name
+        assert figures["ok"] == figures["messages"], f"{name}: not every answer was a 2xx"
+        assert figures["msgs_per_s"] == pytest.approx(figures["ok"] / 2, abs=0.1)
+        # Each of the two measured seconds completed answers; the slower one is reported.
+        assert 0 < figures["slowest_second_msgs"] <= figures["ok"], name
+        assert 0 < figures["p50_ms"] <= figures["p99_ms"], name
+        assert figures["server_cpu_ms_per_msg"] > 0, name
