@@ -28,3 +28,24 @@ def test_bench_api_drives_each_backend_and_reports_its_figures(
         assert 0 < figures["slowest_second_msgs"] <= figures["ok"], name
         assert 0 < figures["p50_ms"] <= figures["p99_ms"], name
         assert figures["server_cpu_ms_per_msg"] > 0, name
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--seconds", "0", "--seconds: must be above 0 and finite, got 0"),
+        ("--seconds", "nan", "--seconds: must be above 0 and finite, got nan"),
+        ("--warmup", "-1", "--warmup: must be at least 0 and finite, got -1"),
+        ("--warmup", "soon", "--warmup: expected seconds, got 'soon'"),
+        ("--concurrency", "0", "--concurrency: must be at least 1, got 0"),
+        ("--pairs", "2.5", "--pairs: expected a whole number, got '2.5'"),
+        ("--screening-processes", "0", "--screening-processes: must be at least 1, got 0"),
+    ],
+)
+def test_bench_api_refuses_impossible_numbers_before_starting_anything(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "api", option, value])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import Any
 
 from childsafe.bench.api import bench_backend
 from childsafe.bench.databases import add_postgres_option, throwaway_databases
+from childsafe.cli.arguments import seconds, whole_number
 from childsafe.cli.serve import add_screening_options
 
 
@@ -17,10 +18,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "api", help="messages/s and p99 latency of the HTTP API, SQLite and PostgreSQL"
     )
     parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per backend")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
-    parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections")
-    parser.add_argument("--pairs", type=int, default=100, help="account pairs (conversations)")
+    parser.add_argument(
+        "--seconds",
+        type=seconds(allow_zero=False),
+        default=10.0,
+        help="measured seconds per backend",
+    )
+    parser.add_argument(
+        "--warmup", type=seconds(allow_zero=True), default=2.0, help="unmeasured seconds first"
+    )
+    parser.add_argument(
+        "--concurrency", type=whole_number(1), default=32, help="keep-alive connections"
+    )
+    parser.add_argument(
+        "--pairs", type=whole_number(1), default=100, help="account pairs (conversations)"
+    )
     add_screening_options(parser)  # passed on to `childsafe serve`
     add_postgres_option(parser)
     parser.set_defaults(func=run)
@@ -45,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     for name, r in results.items():
         bad = r["messages"] - r["ok"]
         print(
-            f"{name:<12}{r['msgs_per_s']:>9.0f}{r['slowest_second_msgs']:>13}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{bad:>9}"
+            f"{name:<12}{r['msgs_per_s']:>9.0f}{r['slowest_second_msgs']:>13}"
+            f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{bad:>9}"
             f"{r['server_cpu_ms_per_msg']:>19.3f}{r['client_cpu_ms_per_msg']:>19.3f}"
         )
     print(

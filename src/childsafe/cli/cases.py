@@ -8,6 +8,7 @@ import json
 from sqlalchemy import select
 
 from childsafe.cases.clock import as_utc
+from childsafe.cli.arguments import whole_number
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case
 
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="cases in priority order (most urgent first)")
     listing.add_argument("--status", choices=sorted(STATUSES), default="active")
-    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--limit", type=whole_number(1), default=100)
     listing.add_argument("--json", action="store_true", help="a JSON array of case objects")
     listing.set_defaults(func=run_list)
 
@@ -57,8 +58,6 @@ def case_document(case: Case) -> dict[str, object]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise SystemExit("--limit must be at least 1")
     database = open_database(args)
     with database.session() as session:
         cases = session.scalars(

@@ -9,6 +9,7 @@ import sys
 import uvicorn
 
 from childsafe.api.app import create_app
+from childsafe.cli.arguments import whole_number
 from childsafe.store.db import Database
 
 SWITCH_INTERVAL_S = 0.0005
@@ -27,16 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _at_least_one(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
-
-
 def add_screening_options(parser: argparse.ArgumentParser) -> None:
     """How `childsafe serve` screens messages (`bench api` takes the same, to pass on)."""
     parser.add_argument(
@@ -47,7 +38,7 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--screening-processes",
-        type=_at_least_one,
+        type=whole_number(1),
         metavar="N",
         default=1,
         help="screening processes, conversations spread over them (default 1: on two cores "
