@@ -15,6 +15,19 @@ EXAMPLES = {
     "sexual": "are you horny",
     "gifts_flattery": "you're so beautiful",
     "threat_sextortion": "i'll send your pics to your friends",
+    "risk_assessment": "do ur parents check ur phone",
+    "age_deception": "im actually 19, age is just a number",
+    "payment_demand": "send $200 in gift cards",
+    "countdown": "u have 15 minutes",
+    "dares_self_harm": "prove ur loyalty",
+}
+# Invented, mild lines: each disguise of a tactic must still be found after normalisation.
+DISGUISED = {
+    "secrecy": "k33p 1t s3cr3t",
+    "move_platform": "add me on s n a p c h a t",
+    "image_request": "s\u200be\u200bn\u200bd me a p\u200bi\u200bc",
+    "risk_assessment": "r u h0me \u0430l\u043ene",  # Cyrillic a and o
+    "payment_demand": "s3nd \uff04200 in g1ft c4rds",  # fullwidth dollar sign
 }
 
 
@@ -29,6 +42,41 @@ def test_cue_found_with_evidence(name: str) -> None:
     assert name in cues
     assert cues[name].evidence.lower() in EXAMPLES[name].lower()
     assert cues[name].message_id == "m1"
+
+
+@pytest.mark.parametrize("name", sorted(DISGUISED))
+def test_disguised_tactic_found_with_both_forms_of_evidence(name: str) -> None:
+    text = DISGUISED[name]
+    cues = {c.name: c for c in detect_cues(text, "m1")}
+    assert name in cues
+    assert cues[name].original and cues[name].original in text
+    assert cues[name].evidence != cues[name].original
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'the police said scammers write "send $500 or i post it, u have 10 minutes"',
+        "they say “keep it our secret” and “are you home alone”",
+    ],
+)
+def test_quoted_speech_is_not_a_tactic(text: str) -> None:
+    assert detect_cues(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send me a pic of the receipt please",
+        "i'll be there in 20 mins",
+        "can i know where u live",
+        "the match starts in 10 minutes",
+        "ur turn to roll the dice",
+    ],
+)
+def test_everyday_lines_are_not_modern_tactics(text: str) -> None:
+    found = {c.name for c in detect_cues(text)}
+    assert not found & {"image_request", "countdown", "threat_sextortion", "payment_demand"}
 
 
 @pytest.mark.parametrize(

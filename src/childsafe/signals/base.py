@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 # Chat spellings that the cue patterns share; `{YOU}` etc. expand to these alternations.
 SPELLINGS: dict[str, str] = {
@@ -20,6 +21,18 @@ SPELLINGS: dict[str, str] = {
 EXCERPT_CHARS = 80
 
 
+class Stage(IntEnum):
+    """Where a tactic sits in the grooming process (after O'Connell 2003). Offenders skip and
+    reorder stages (Aitken et al. 2018), so the tracker rewards moving forward, never
+    requires it."""
+
+    RAPPORT = 1
+    ISOLATION = 2
+    RISK_ASSESSMENT = 3
+    SEXUALISATION = 4
+    EXPLOITATION = 5
+
+
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """A short, single-line excerpt of a message for reasons shown to moderators."""
     flat = " ".join(text.split())
@@ -28,24 +41,30 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One explicit risk cue found in one message: which cue, how severe, the matched span."""
+    """One grooming tactic (cue) found in one message: which, how severe, the words it
+    matched in the normalised text (`evidence`) and as the sender wrote them (`original`)."""
 
     name: str
     severity: float
     evidence: str
     message_id: str | None = None
+    original: str = ""
 
 
 _TOKEN = re.compile(r"[a-z0-9'#]+")
 DIGITS = "<digits>"
+MONEY = "<money>"
 
 
 def message_tokens(text: str) -> frozenset[str]:
-    """The lower-cased tokens of a message (plus DIGITS when it holds a 3+ digit number),
+    """The lower-cased tokens of a message (plus DIGITS when it holds a 3+ digit number and
+    MONEY when it holds a currency sign),
     which cue detectors check against their trigger words before running their patterns."""
     tokens = set(_TOKEN.findall(text.lower()))
     if any(t.isdigit() and len(t) >= 3 for t in tokens):
         tokens.add(DIGITS)
+    if "$" in text or "£" in text or "€" in text:
+        tokens.add(MONEY)
     for token in [t for t in tokens if "'" in t or "#" in t]:
         tokens.update(token.replace("#", " # ").replace("'", " ").split())
     return frozenset(tokens)
@@ -55,30 +74,45 @@ class CueDetector:
     """A named cue found by regular expressions over the message text (case-insensitive).
 
     Each cue module builds one of these; the patterns may use the `{YOU}`-style spellings.
+    `stage` places the tactic in the grooming process; `plain` says in a few words what the
+    sender did, for moderators ("asked for secrecy").
     `triggers` are tokens of which every possible match contains at least one: a message
     without any of them skips the (slower) patterns. A message yields at most one Cue per
     detector (the first match is its evidence).
     """
 
-    __slots__ = ("name", "pattern", "severity", "triggers")
+    __slots__ = ("name", "pattern", "plain", "severity", "stage", "triggers")
 
     def __init__(
-        self, name: str, severity: float, triggers: Iterable[str], patterns: Sequence[str]
+        self,
+        name: str,
+        severity: float,
+        triggers: Iterable[str],
+        patterns: Sequence[str],
+        stage: Stage,
+        plain: str,
     ) -> None:
         if not 0.0 < severity <= 1.0:
             raise ValueError(f"cue {name}: severity must be in (0, 1], got {severity}")
         self.name = name
         self.severity = severity
+        self.stage = stage
+        self.plain = plain
         self.triggers = frozenset(triggers)
         body = "|".join(f"(?:{p.format(**SPELLINGS)})" for p in patterns)
         self.pattern = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.IGNORECASE)
 
+    def search(self, text: str, tokens: frozenset[str] | None = None) -> re.Match[str] | None:
+        """The first match in (normalised) text, or None; skips the patterns when no
+        trigger word is among the tokens."""
+        if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
+            return None
+        return self.pattern.search(text)
+
     def detect(
         self, text: str, message_id: str | None = None, tokens: frozenset[str] | None = None
     ) -> Cue | None:
-        if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
-            return None
-        match = self.pattern.search(text)
+        match = self.search(text, tokens)
         if match is None:
             return None
         return Cue(self.name, self.severity, excerpt(match.group(0)), message_id)

@@ -1,18 +1,43 @@
-"""Explicit risk cues, one detector per module. Register a new cue by adding its module here."""
+"""Grooming tactics (cues), one detector per module. Register a new one by adding its module
+here. Tactics follow O'Connell's stages and Lorenzo-Dus' luring strategies: rapport (gifts,
+flattery), isolation (secrecy, moving platform), risk assessment (personal details, who is
+around, age deception), sexualisation (sexual talk, image or camera requests) and the
+endgame (meeting, threats, payment demands, countdowns, dares)."""
 
 from __future__ import annotations
 
-from childsafe.signals.base import Cue, CueDetector, message_tokens
+import re
+
+from childsafe.signals.base import Cue, CueDetector, excerpt, message_tokens
 from childsafe.signals.cues import (
+    age_deception,
+    countdown,
+    dares_self_harm,
     gifts_flattery,
     image_request,
     meeting,
     move_platform,
+    payment_demand,
     personal_info,
+    risk_assessment,
     secrecy,
     sexual,
     threat_sextortion,
 )
+from childsafe.signals.normalise import normalise, original_span
+
+# Quoted words are reported speech ("they say 'send a pic'"), as in safety lessons and
+# children's disclosures: no tactic is read inside them. Bounded so one stray quote
+# cannot hide a whole message.
+_QUOTED = re.compile(r'"[^"]{1,200}"|“[^”]{1,200}”|‘[^’]{1,200}’')
+
+
+def _unquoted(text: str) -> str:
+    """The text with quoted passages blanked out (same length, so offsets still hold)."""
+    if '"' not in text and "“" not in text and "‘" not in text:
+        return text
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
 
 DETECTORS: tuple[CueDetector, ...] = (
     secrecy.DETECTOR,
@@ -23,16 +48,43 @@ DETECTORS: tuple[CueDetector, ...] = (
     sexual.DETECTOR,
     gifts_flattery.DETECTOR,
     threat_sextortion.DETECTOR,
+    risk_assessment.DETECTOR,
+    age_deception.DETECTOR,
+    payment_demand.DETECTOR,
+    countdown.DETECTOR,
+    dares_self_harm.DETECTOR,
 )
 CUE_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
 
 
-def detect_cues(text: str, message_id: str | None = None) -> list[Cue]:
-    """Every cue found in one message, in DETECTORS order (at most one per cue)."""
+def detect_cues(
+    text: str, message_id: str | None = None, normalised: str | None = None
+) -> list[Cue]:
+    """Every tactic found in one message, in DETECTORS order (at most one per tactic).
+
+    The patterns run on the normalised text (`normalised`, computed here when not given), so
+    disguises (leetspeak, look-alike letters, spacing, emoji) match; each cue keeps the
+    matched words both normalised and as written. Quoted passages are skipped.
+    """
+    plain = _unquoted(normalise(text) if normalised is None else normalised)
+    tokens = message_tokens(plain)
     found = []
-    tokens = message_tokens(text)
+    # Most messages need no more than lower-casing: the original words are then a slice.
+    sliceable: bool | None = None
     for detector in DETECTORS:
-        cue = detector.detect(text, message_id, tokens)
-        if cue is not None:
-            found.append(cue)
+        match = detector.search(plain, tokens)
+        if match is not None:
+            start, end = match.span()
+            if sliceable is None:
+                sliceable = len(plain) == len(text) and plain == text.lower()
+            written = text[start:end] if sliceable else original_span(text, start, end)
+            found.append(
+                Cue(
+                    detector.name,
+                    detector.severity,
+                    excerpt(match.group(0)),
+                    message_id,
+                    excerpt(written),
+                )
+            )
     return found

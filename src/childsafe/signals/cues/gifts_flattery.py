@@ -1,40 +1,89 @@
-"""Gifts, money and flattery that build a special bond."""
+"""Rapport: gifts (money, game currency, skins, codes) and flattery or love-bombing that
+build a special bond ("you're the only one who gets me")."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
+
+_GAME_GIFTS = (
+    r"(?:robux|v-?bucks|vbucks|nitro|skins?|battle ?pass|ps ?plus|xbox live|game ?pass|"
+    r"gems|coins|pets?|minecoins|gift ?codes?|codes?|credits|rank|vip)"
+)
 
 DETECTOR = CueDetector(
     "gifts_flattery",
     0.4,
     triggers=(
         "beautiful",
+        "bf",
+        "boyfriend",
         "bring",
+        "bucks",
         "buy",
+        "code",
+        "codes",
+        "coins",
+        "credits",
         "cute",
+        "gems",
         "get",
+        "gets",
+        "gf",
         "gift",
         "giftcard",
         "giftcards",
+        "gifted",
+        "girlfriend",
         "give",
+        "gonna",
         "gorgeous",
         "hot",
         "love",
+        "make",
         "mature",
+        "nitro",
+        "only",
+        "pass",
+        "perfect",
+        "pet",
+        "pets",
+        "plus",
         "pretty",
+        "princess",
+        "rank",
+        "robux",
+        "send",
+        "sent",
         "sexy",
+        "skin",
+        "skins",
         "special",
+        "stunning",
         "sweetheart",
         "sweetie",
+        "understands",
+        "v",
+        "vbucks",
+        "vip",
     ),
     patterns=[
-        r"{YOURE} (?:so |very |really )?(?:beautiful|gorgeous|sexy|hot|cute|mature|special)",
+        r"{YOURE} (?:so |very |really |actually |literally )?(?:beautiful|gorgeous|sexy|hot|"
+        r"cute|mature|special|stunning|perfect)",
         r"{YOURE} (?:so |very |really )?pretty(?! [a-z])",
         r"mature for {YOUR} age",
-        r"i(?:'?ll| will| can| could) (?:buy|get) {YOU}",
-        r"(?:buy|bring|get|give) {YOU} (?:a |some )?(?:gift|present|phone|money|cash|clothes|"
-        r"shoes|something)",
+        r"i(?:'?ll| will| can| could) (?:buy|get|give|send|gift) {YOU}",
+        r"(?:buy|bring|get|give|gift|sent|send) {YOU} (?:a |some |the |\d+ |more )?(?:gift|present|"
+        r"phone|money|cash|clothes|shoes|something|" + _GAME_GIFTS + ")",
         r"(?:buy|get|give|send) {YOU} (?:a )?gift ?cards?",
+        r"(?:free|give ?away|giving away) " + _GAME_GIFTS,
+        r"\d+ (?:robux|v-?bucks|vbucks|gems|coins)",
         r"i love {YOU}",
-        r"sweetie|sweetheart",
+        r"sweetie|sweetheart|princess",
         r"(?:hey|hi|hello|morning|night|bye|thanks|thank you) (?:beautiful|gorgeous|sexy)",
+        r"{YOURE} the only one (?:who|that) (?:gets|understands|cares about) me",
+        r"no ?one (?:gets|understands) me like {YOU}",
+        r"i(?:'?ll| will|'?d| would| can) be {YOUR} (?:bf|gf|boyfriend|girlfriend)",
+        r"i(?:\'?ll| will| can| could) make {YOU} (?:one|a|an|some)\b",
+        r"(?:want|wanna) (?:some |a |free |my |the )?" + _GAME_GIFTS + r"\?",
     ],
+    stage=Stage.RAPPORT,
+    plain="flattered the child or offered gifts or game currency",
 )

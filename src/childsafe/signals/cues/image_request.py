@@ -1,6 +1,6 @@
-"""Requests for images or webcam."""
+"""Requests for images, video or a camera switched on, including "trading" pictures."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "image_request",
@@ -9,9 +9,15 @@ DETECTOR = CueDetector(
         "bikini",
         "bra",
         "cam",
-        "get",
+        "camera",
+        "clip",
+        "clips",
+        "film",
+        "holding",
+        "lights",
         "nude",
         "nudes",
+        "ones",
         "panties",
         "photo",
         "photos",
@@ -22,26 +28,60 @@ DETECTOR = CueDetector(
         "pik",
         "pikz",
         "pix",
+        "record",
         "see",
         "selfie",
         "selfies",
+        "send",
+        "shot",
+        "shots",
+        "show",
+        "snap",
+        "snaps",
+        "something",
+        "swap",
+        "took",
+        "trade",
+        "turn",
         "underwear",
         "undies",
         "vid",
         "video",
         "videos",
         "vids",
+        "wearing",
         "web",
         "webcam",
     ),
     patterns=[
-        r"(?:send|show|post|share|email|snap) (?:me )?(?:a |an |some |more |another |"
-        r"{YOUR} |the )?(?:{PIC}|nudes?|vids?|videos?)",
-        r"(?:do|d) {YOU} (?:have|got) (?:a |any )?(?:web ?cam|cam|{PIC})",
-        r"(?:turn on|get on|go on|use) (?:{YOUR} |the |a )?(?:web ?)?cam",
+        r"(?:send|show|post|share|email|snap|trade|swap) (?:me )?(?:a |an |some |more |"
+        r"another |{YOUR} |the |me one |one )?(?:{PIC}|nudes?|vids?|videos?|snaps?|clips?)"
+        # a picture of a thing (the receipt, the dog) is not a picture of the child
+        r"(?! of (?:the|a|an|this|that|it|my|his|her|their|our|them|him)\b)",
+        r"(?:do|d) {YOU} (?:have|got) (?:a |any )?(?:web ?cam|cam|camera|{PIC})",
+        r"(?:turn|put|switch|get|go) (?:on )?(?:{YOUR} |the |a )?(?:web ?)?(?:cam|camera)"
+        r"(?: on)?",
         r"(?:on|via) (?:web ?)?cam",
-        r"(?:can|could|may) i (?:see|get) (?:a )?(?:{PIC}|{YOU}|{YOUR})",
+        r"(?:can|could|may) i see (?:a )?(?:{PIC}|{YOUR})",
+        r"(?:can|could|may) i (?:get|have) (?:a )?{PIC}",
         r"(?:{PIC}) of {YOU}(?:rself)?",
         r"take (?:a |some |more )?{PIC} (?:of|for) (?:{YOU}(?:rself)?|me)",
+        r"(?:send|show) (?:me )?(?:something|smth|sth) (?:cute|special|spicy|more|else|better)",
+        r"(?:trade|swap|exchange) (?:{PIC}|snaps?|nudes)",
+        r"(?:send|show) (?:me )?(?:what|wat) {YOURE} wearing",
+        r"what {ARE} {YOU} wearing",
+        r"(?:show|let) me (?:see )?(?:more|everything|{YOUR} (?:body|outfit|room))",
+        r"(?:film|record) (?:it|ur ?self|yourself) (?:in|on|for)",
+        r"(?:send|show|share) (?:me )?(?:some |a few |more |a |an )?(?!(?:me|a|an|the|some|more|"
+        r"of|few) )[a-z]{{3,}} (?:{PIC}|shots|ones)\b"
+        r"(?! of (?:the|a|an|this|that|it|my|his|her|their|our|them|him)\b)",
+        r"(?:would|do|wanna) {YOU} (?:wanna|want to|like to)? ?see (?:a |my )?(?:{PIC}|private "
+        r"one)",
+        r"(?:{PIC}|shots?) of {YOUR} (?:face|body|room|legs|outfit)",
+        r"holding a (?:paper|sign|note|card)",
+        r"(?:on|in front of the) camera",
+        r"(?:take|took|get) (?:those|these|the|some) [a-z-]+ (?:ones|shots)",
     ],
+    stage=Stage.SEXUALISATION,
+    plain="asked for pictures, video or a camera switched on",
 )

@@ -1,6 +1,6 @@
-"""Arranging to meet in person."""
+"""Arranging to meet in person, especially alone or without the parents knowing."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "meeting",
@@ -19,17 +19,36 @@ DETECTOR = CueDetector(
         "see",
         "sneak",
         "spend",
+        "alone",
+        "own",
+        "lift",
+        "ride",
+        "park",
+        "lobby",
+        "irl",
+        "person",
+        "visit",
+        "hang",
+        "collect",
     ),
     patterns=[
-        r"meet (?:up|{YOU}|me|in person|some ?time)",
-        r"(?:pick|picking) {YOU} up",
+        r"meet (?:up|{YOU}|me|in person|irl|some ?time|at|tmrw|tomorrow|tonight|after)",
+        r"(?:pick|picking|collect) {YOU} up",
         r"(?:come|coming|drive|driving) (?:over|up|down) (?:to|there|here)",
-        r"come (?:over|to) (?:my|{YOUR}) (?:house|place|apartment|apt)",
+        r"come (?:over|to) (?:my|{YOUR}) (?:house|place|apartment|apt|flat|room|car)",
         r"where (?:can|could|should|do) (?:we|i) meet",
         r"(?:hotel|motel)",
         r"(?:when|where) (?:can|could|will|do) (?:i|we) see {YOU}",
         r"sneak (?:out|away)",
         r"i(?:'?ll| will| can| could) (?:drive|come) (?:to )?(?:{YOU}|there|over)",
         r"spend the night",
+        r"come (?:alone|on {YOUR} own|by {YOU}rself|by urself|by yourself)",
+        r"(?:don'?t|dont|do not|no) (?:bring|need) (?:{YOUR} |any )?(?:mates|friends|{PARENT}|"
+        r"chaperones?|any ?one)",
+        r"(?:give|want) {YOU} a (?:lift|ride)",
+        r"meet (?:in|at) the (?:park|lobby|station|car park|parking lot|mall|back)",
+        r"(?:hang ?out|meet) (?:irl|in real life|in person)",
     ],
+    stage=Stage.EXPLOITATION,
+    plain="arranged to meet in person",
 )

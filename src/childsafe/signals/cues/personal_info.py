@@ -1,6 +1,6 @@
-"""Asking for personal details: age, location, school, whether the child is home alone."""
+"""Asking for personal details: age, location, school, address, phone, full name."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "personal_info",
@@ -42,11 +42,9 @@ DETECTOR = CueDetector(
         r"what school",
         r"where (?:do|d) {YOU} (?:live|stay|go to school)",
         r"what (?:city|town|state)",
-        r"(?:{ARE}|r) {YOU} (?:home )?alone",
-        r"home alone",
-        r"(?:is|are|r) {YOUR} {PARENT} (?:home|there|around|at work|gone|asleep|sleeping)",
-        r"when (?:do|does|will) {YOUR} {PARENT} (?:get home|leave|go|come)",
         r"what(?:'?s| is) {YOUR} (?:address|last name|full name|number|cell)",
         r"who do {YOU} live with",
     ],
+    stage=Stage.RISK_ASSESSMENT,
+    plain="asked for personal details (age, school, address, phone)",
 )

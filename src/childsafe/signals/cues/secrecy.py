@@ -1,6 +1,7 @@
-"""Requests for secrecy: keep it between us, don't tell your parents, delete the chat."""
+"""Isolation and secrecy: keep it between us, don't tell your parents, delete the chat, use
+vanishing messages, make sure nobody hears."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "secrecy",
@@ -11,32 +12,68 @@ DETECTOR = CueDetector(
         "catches",
         "clear",
         "delete",
+        "disappearing",
+        "down",
         "erase",
         "find",
         "finds",
+        "ghost",
+        "headphones",
+        "hear",
+        "hears",
+        "hide",
         "keep",
         "know",
+        "knows",
         "let",
+        "lowkey",
         "mention",
+        "notice",
+        "ours",
+        "private",
+        "quiet",
         "say",
         "secret",
         "see",
         "sees",
         "show",
         "tell",
+        "telling",
         "trouble",
+        "vanish",
+        "wipe",
     ),
     patterns=[
-        r"(?:don'?t|dont|do not|never|dnt) (?:tell|say|mention|show) (?:any ?one|anybody|nobody|"
-        r"no ?one|{YOUR} {PARENT}|{YOUR} friends|this|about (?:me|us|this))",
+        r"(?:don'?t|dont|do not|never|dnt|no) (?:tell|telling|say|mention|show) (?:any ?one|"
+        r"anybody|nobody|no ?one|{YOUR} {PARENT}|{YOUR} friends|this|about (?:me|us|this)|"
+        r"ur (?:mates|friends|brother|sister)|{YOUR} (?:mates|teacher|coach))",
         r"our (?:little )?secret",
-        r"(?:it'?s|its|it is|this is|be) (?:a |our )?secret",
-        r"keep (?:it|this|that|us|me) (?:a )?(?:secret|quiet|between us|private|on the down ?low)",
-        r"between (?:you and me|{YOU} and me|me and {YOU}|us two|just us)",
-        r"(?:delete|erase|clear) (?:the|this|these|our|all|{YOUR}) (?:chats?|messages?|msgs?|"
-        r"convos?|conversations?|texts?|history|{PIC})",
-        r"no ?one (?:can|has to|needs to|must|should|will) (?:know|find out)",
-        r"(?:don'?t|dont|do not) let (?:{YOUR} {PARENT}|any ?one|anybody) (?:see|know|find)",
+        r"(?:it'?s|its|it is|this is|be|keep this|keep it) (?:a |our |just our )?secret",
+        r"keep (?:it|this|that|us|me|our \w+) (?:a )?(?:secret|quiet|between us|private|"
+        r"on the down ?low|lowkey|hidden|to ur ?self|to yourself)",
+        r"between (?:you and me|{YOU} and me|me and {YOU}|us two|just us|us)\b",
+        r"(?:this|it) stays between us",
+        r"(?:delete|erase|clear|wipe) (?:the|this|these|our|all|{YOUR}|those|my) (?:chats?|"
+        r"messages?|msgs?|dms?|convos?|conversations?|texts?|history|{PIC}|snaps?)",
+        r"(?:delete|erase|clear) (?:it|this|them) (?:after|when|once|before)",
+        r"no ?one (?:can|has to|needs to|must|should|will) (?:know|find out|hear)",
+        r"so no ?one (?:hears|sees|knows)",
+        r"(?:don'?t|dont|do not) let (?:{YOUR} {PARENT}|any ?one|anybody|them) (?:see|know|find"
+        r"|hear)",
         r"(?:if|when) {YOUR} {PARENT} (?:finds? out|sees?|catch(?:es)?)",
+        r"(?:this|it) (?:is|'?s) (?:just )?(?:ours|our thing|between us)",
+        r"vanish(?:ing)? mode|disappearing messages|ghost mode",
+        r"use headphones",
+        r"(?:hide|hidden) (?:it|this|the app|our chat) from",
+        r"(?:she|he|they|{YOUR} {PARENT}|no ?one|nobody) (?:doesn\'?t|doesnt|don\'?t|dont|do not|"
+        r"does not) (?:need|have) to know",
+        r"what (?:she|he|they) (?:doesn\'?t|doesnt|don\'?t|dont) know",
+        r"(?:don\'?t|dont|do not) tell (?:the |other |any )?(?:other )?(?:mods|others|people|"
+        r"teachers?|staff|admins?)",
+        r"so {YOUR} {PARENT} (?:don\'?t|dont|can\'?t|cant|won\'?t|wont|doesn\'?t|doesnt) (?:hear|"
+        r"see|know|find out|notice)",
+        r"(?:won\'?t|wont|will not|never) (?:show|tell) (?:it to )?(?:any ?one|anybody)",
     ],
+    stage=Stage.ISOLATION,
+    plain="asked the child to keep a secret or hide the chat",
 )

@@ -1,6 +1,6 @@
 """Sexual content."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "sexual",
@@ -68,4 +68,6 @@ DETECTOR = CueDetector(
         r"finger(?:ing)? {YOU}(?:rself)?",
         r"virgin|condoms?|panties|thong",
     ],
+    stage=Stage.SEXUALISATION,
+    plain="sexual talk",
 )

@@ -1,18 +1,38 @@
-"""Threats and sextortion: pressure backed by images or exposure."""
+"""Threats and coercion: exposure of images or chats, doxxing or swatting, "you owe me",
+"ruin your life" pressure backed by what the sender holds."""
 
-from childsafe.signals.base import CueDetector
+from childsafe.signals.base import CueDetector, Stage
 
 DETECTOR = CueDetector(
     "threat_sextortion",
     1.0,
     triggers=(
-        "do",
+        "address",
+        "better",
+        "caption",
+        "chats",
+        "cops",
+        "destroy",
+        "dox",
+        "doxx",
         "else",
+        "every",
+        "everybody",
+        "everyone",
+        "everything",
+        "expose",
+        "followers",
+        "house",
         "hurt",
+        "insta",
         "kill",
         "leak",
+        "life",
         "live",
+        "must",
         "nudes",
+        "owe",
+        "pay",
         "photo",
         "photos",
         "pic",
@@ -22,39 +42,79 @@ DETECTOR = CueDetector(
         "pik",
         "pikz",
         "pix",
-        "pay",
+        "police",
         "post",
+        "put",
+        "recorded",
+        "recordings",
+        "regret",
+        "ruin",
+        "saved",
+        "school",
+        "screenshot",
+        "screenshots",
+        "screenshotted",
         "see",
         "selfie",
         "selfies",
         "send",
+        "sent",
         "share",
-        "sees",
         "show",
+        "street",
+        "swat",
+        "tag",
         "tell",
         "upload",
         "video",
         "videos",
+        "viral",
     ),
     patterns=[
-        r"or (?:else )?i(?:'?ll| will| am gonna| gonna) (?:send|post|show|share) (?:them|it|{YOUR} "
-        r"{PIC}|the {PIC}|every ?(?:one|body)|{YOUR} {PARENT}|{YOUR} friends)",
-        r"(?:send|post|share|show) (?:{YOUR}|the|these|those) (?:{PIC}|nudes|videos?) to "
-        r"(?:every ?(?:one|body)|{YOUR} (?:{PARENT}|friends|school)|the internet|online)",
+        r"or (?:else )?i(?:'?ll| will| am gonna| gonna) (?:send|post|show|share|tag|leak|expose|"
+        r"upload) (?:them|it|{YOUR} {PIC}|the {PIC}|every ?(?:one|body)|{YOUR} {PARENT}|"
+        r"{YOUR} friends|{YOUR} followers|{YOUR} school|all|to)",
+        r"(?:send|post|share|show|leak) (?:it |them )?(?:{YOUR}|the|these|those|it|them) "
+        r"(?:{PIC}|nudes|videos?)?\s?to (?:every ?(?:one|body)|all (?:of )?(?:them|{YOUR})|"
+        r"{YOUR} (?:{PARENT}|friends|school|followers|team|class|church|group)|the internet|"
+        r"online)",
         r"every ?(?:one|body) (?:will|is gonna|gonna) see (?:it|them|{YOUR} {PIC}|the {PIC})",
         r"i(?:'?ll| will) (?:tell|show|send it to) {YOUR} (?:{PARENT}|friends|school|teacher)",
         r"(?:better|had better|must) do what i say",
-        # Exposure of the child's own images is a threat whatever the sentence around it.
-        r"(?:leak|expose|post|upload|spread) (?:all )?{YOUR} (?:{PIC}|nudes|videos?)",
-        r"i(?:'?ll| will| am gonna| gonna) (?:share|send|show) (?:all )?{YOUR} "
-        r"(?:{PIC}|nudes|videos?)",
+        r"(?:leak|expose|post|upload|spread) (?:all )?{YOUR} (?:{PIC}|nudes|videos?|chats?)",
+        r"i(?:'?ll| will| am gonna| gonna) (?:share|send|show|post|leak) (?:all )?(?:{YOUR} "
+        r"(?:{PIC}|nudes|videos?)|our chats|the chats|it everywhere)",
         r"or (?:else )?i(?:'?ll| will| am gonna| gonna) (?:share|post|leak|show|send) "
         r"(?:the ones|what (?:you|u) sent|everything)",
         r"every ?(?:one|body) (?:will )?(?:sees?|gets?) {YOUR} (?:{PIC}|nudes|videos?)",
-        # Conditional pressure: "if you don't ..., I'll post/tell/...", "pay me or I ...".
-        r"if (?:you|u) (?:don'?t|dont|do not|stop|won'?t|wont|block me)\b[^.?!]{{0,40}}\b"
-        r"i(?:'?ll| will| am gonna| gonna) (?:post|share|send|show|leak|expose|upload) "
+        r"if (?:you|u) (?:don'?t|dont|do not|stop|won'?t|wont|block me|tell)\b[^.?!]{{0,40}}\b"
+        r"i(?:'?ll| will| am gonna| gonna) (?:post|share|send|show|leak|expose|upload|tell) "
         r"(?:it|them|{YOUR}|every ?(?:one|body)|the|those|these|all)\b",
         r"(?:pay|send) me (?:\$?\d+|money|cash|gift ?cards?)\b[^.?!]{{0,30}}\bor (?:else )?i",
+        r"ruin {YOUR} life",
+        r"or (?:else )?i (?:post|send|share|leak|show|tag|expose|upload) (?:it|them|{YOUR}|the|"
+        r"every ?(?:one|body)|to)\b",
+        r"i (?:saved|screenshotted|recorded|have|got) (?:{YOUR}|the|every|all) ?(?:{PIC}|nudes|"
+        r"videos?|chats?|thing|everything)",
+        r"(?:i|we)(?:'?ll| will| gonna| can) (?:swat|dox+) {YOU}",
+        r"(?:thats|that'?s|this is) {YOUR} (?:followers|friends list|school|family)",
+        r"(?:writing|write) the caption",
+        r"{YOU} (?:owe|still owe) me\b",
+        r"(?:go|goes|going) viral",
+        r"(?:and|or|then) (?:else )?(?:i|we)(?:\'?ll| will| gonna)? (?:post|send|share|leak|"
+        r"expose|show|upload|tag) (?:it|them|every|ur|{YOUR}|the|this|to|in)\b",
+        r"if (?:you|u) (?:don\'?t|dont|do not|won\'?t|wont) (?:pay|send)\b",
+        r"(?:every ?(?:one|body)|{YOUR} (?:{PARENT}|friends|school|mum|mom)) (?:saw|sees|seeing|"
+        r"see|knew|finds out) what {YOU} sent",
+        r"(?:i\'?ve|i have|i) got (?:screenshots|recordings|pics|videos?) of {YOU}",
+        r"screenshots? of {YOU}",
+        r"i\'?(?:ll| will) put (?:them|it|those|these) (?:in|on) (?:the|{YOUR}|every)",
+        r"send (?:the )?(?:cops|police|swat) to {YOUR}",
+        # Said as a statement, not asked ("can i know where u live" asks for details).
+        r"(?:^|[.!?] )(?:we|i) (?:already )?(?:know|found|have|got) (?:where {YOU} live|"
+        r"{YOUR} (?:address|street|house|school|insta))",
+        r"every ?(?:one|body) (?:will|is gonna|gonna|would) (?:think|believe|know)",
     ],
+    stage=Stage.EXPLOITATION,
+    plain="threatened to expose or harm the child",
 )

@@ -1,0 +1,55 @@
+"""Dares and self-harm coercion as coercion groups use them: loyalty "signs", humiliation
+dares, hurting oneself on demand, or a threat to hurt the child or their family (doxxing
+threats belong to threat_sextortion)."""
+
+from childsafe.signals.base import CueDetector, Stage
+
+DETECTOR = CueDetector(
+    "dares_self_harm",
+    1.0,
+    triggers=(
+        "ask",
+        "asks",
+        "bleed",
+        "blood",
+        "burn",
+        "care",
+        "carve",
+        "come",
+        "cut",
+        "dare",
+        "die",
+        "end",
+        "family",
+        "harm",
+        "hurt",
+        "kill",
+        "loyalty",
+        "miss",
+        "notice",
+        "prove",
+        "say",
+        "says",
+        "sign",
+        "tell",
+        "tells",
+        "world",
+    ),
+    patterns=[
+        r"(?:cut|carve|burn|hurt|harm) (?:ur ?self|yourself|{YOUR} (?:arm|wrist|leg|skin|body))",
+        r"carve (?:my|our|the|a) (?:name|sign|initials|number)",
+        r"(?:prove|show) (?:{YOUR}|ur) loyalty",
+        r"(?:do|send|make) (?:a |{YOUR} |the )?(?:loyalty )?sign (?:for|to|like)",
+        r"(?:kill|end) (?:ur ?self|yourself|{YOUR} life)",
+        r"(?:hurt|kill) {YOUR} (?:family|{PARENT}|sister|brother|dog|cat)",
+        r"(?:we|i)(?:'?ll| will| gonna) (?:hurt|come for) {YOU}\b",
+        r"(?:bleed|blood) (?:for|on) (?:us|me|the group|cam)",
+        r"(?:to )?prove (?:{YOURE}|{YOU}\'?re|ur) (?:real|loyal|one of us|worthy)",
+        r"{YOU} do what (?:the (?:family|group)|we|i) (?:asks?|says?|tells? {YOU})",
+        r"for (?:their|{YOUR}|the|a) sign\b",
+        r"no ?(?:one|body) would (?:miss|care about|notice) {YOU}",
+        r"(?:the )?world (?:would be|is) better (?:off )?without {YOU}",
+    ],
+    stage=Stage.EXPLOITATION,
+    plain="dared the child to hurt themselves or prove loyalty",
+)

@@ -1,0 +1,53 @@
+"""Risk assessment: is the child alone, who is around, who reads their phone (O'Connell's
+risk-assessment stage; Lorenzo-Dus' "compliance testing")."""
+
+from childsafe.signals.base import CueDetector, Stage
+
+DETECTOR = CueDetector(
+    "risk_assessment",
+    0.6,
+    triggers=(
+        "alone",
+        "anybody",
+        "anyone",
+        "brother",
+        "dad",
+        "daddy",
+        "door",
+        "family",
+        "father",
+        "folks",
+        "mom",
+        "mommy",
+        "mother",
+        "mum",
+        "parent",
+        "parents",
+        "sister",
+        "somebody",
+        "someone",
+        "who",
+    ),
+    patterns=[
+        r"(?:{ARE}|r|is) {YOU} (?:home |all |by ur ?self |by yourself )?alone",
+        r"home alone",
+        r"alone (?:rn|right now|now|tonight|at home|in {YOUR} room)",
+        r"(?:is|are|r) {YOUR} {PARENT} (?:home|there|around|in|out|at work|gone|away|asleep|"
+        r"sleeping|awake|up|in bed)",
+        r"{YOUR} {PARENT} (?:still )?(?:asleep|sleeping|in bed|out|away|at work)\b",
+        r"when (?:do|does|will|r|are) {YOUR} {PARENT} (?:get (?:home|back)|leave|go (?:out|to "
+        r"bed|to sleep)|come (?:home|back)|go)",
+        r"(?:do|does) {YOUR} {PARENT} (?:check|look at|read|see|go through|watch|monitor) "
+        r"{YOUR} (?:phone|messages|msgs|dms|chats?|texts?|apps?|screen|computer|laptop|account)",
+        r"who (?:else )?(?:can )?(?:reads?|checks?|sees?|looks at) {YOUR} (?:phone|messages|msgs|"
+        r"dms|chats?|texts?)",
+        r"(?:is|r) (?:anyone|anybody|someone|somebody) (?:else )?(?:with {YOU}|home|there|around|"
+        r"in {YOUR} room)",
+        r"(?:is|r) {YOUR} door (?:locked|shut|closed)",
+        r"who (?:else )?(?:is|r) (?:home|there|with {YOU})",
+        r"(?:can|will) (?:anyone|anybody|{YOUR} {PARENT}) (?:hear|see) {YOU}",
+        r"(?:do|does) {YOUR} {PARENT} know (?:{YOU}|about|that|ur)\b",
+    ],
+    stage=Stage.RISK_ASSESSMENT,
+    plain="checked whether the child is alone or watched by parents",
+)
