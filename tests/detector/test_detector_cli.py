@@ -108,13 +108,20 @@ def test_eval_bfpsr_smoke(shared_data: Path, capsys: pytest.CaptureFixture[str])
 
 def test_cue_triggers_never_hide_a_match(shared_data: Path) -> None:
     """A detector skips its patterns when none of its trigger words is present; on real
-    development messages that shortcut must never change the outcome."""
+    development messages and the modern red-team chats (normalised, as the detector sees
+    them) that shortcut must never change the outcome."""
     from childsafe.corpora import bfpsr
+
+    from childsafe.corpora import redteam
+    from childsafe.signals.normalise import normalise
 
     path = shared_data / "pj-bfpsr2022" / "PJ_conversations-dev.jsonl.xz"
     texts = [m.text for c in bfpsr.load(path) for m in c.messages]
+    texts += [
+        m.text for r in redteam.load(shared_data / "redteam-dev") for m in r.conversation.messages
+    ]
     assert len(texts) > 10_000
-    for text in texts:
+    for text in map(normalise, texts):
         tokens = message_tokens(text)
         for detector in DETECTORS:
             full = detector.pattern.search(text) is not None

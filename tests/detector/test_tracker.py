@@ -1,4 +1,7 @@
-"""RiskTracker: contract A behaviour (alert once, reasons, state round trip, age bands)."""
+"""RiskTracker: alert once with reasons, state round trip, age bands that inform but never
+silence, the trajectory and fast path, several offenders in one group chat.
+
+Every conversation here is invented and mild, written for these tests."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pytest
 
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.model import AgeBand, Message, Participant
+from childsafe.signals.cues import CUE_NAMES
 
 GROOMING = [
     "hey there",
@@ -52,10 +56,10 @@ def test_grooming_alerts_exactly_once_with_reasons(tracker: RiskTracker) -> None
     assert alert.score >= alert.threshold
     assert alert.message_index < 2 * len(GROOMING)
     assert alert.reasons and all(r.weight > 0 for r in alert.reasons)
-    assert {c for r in alert.reasons for c in r.cues} <= {
-        "secrecy", "personal_info", "move_platform", "image_request", "meeting",
-        "sexual", "gifts_flattery", "threat_sextortion",
-    }  # fmt: skip
+    assert {c for r in alert.reasons for c in r.cues} <= set(CUE_NAMES)
+    assert [t.tactic for t in alert.tactics][:2] == ["personal_info", "gifts_flattery"]
+    assert alert.age_context == "adult account -> 13-15"
+    assert any("asked the child to keep a secret" in line for line in alert.explanation())
     assert [u.message_index for u in updates] == list(range(len(updates)))
 
 
@@ -120,3 +124,65 @@ def test_version_1_state_restarts_the_window(tracker: RiskTracker) -> None:
 def test_import_rejects_malformed_state(state: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         RiskTracker.cues_only().import_state("c1", state)
+
+
+# Invented, mild sextortion: a fake peer swaps pictures, then threatens and demands money.
+SEXTORTION = [
+    ("a", "heyy u go to my school right"),
+    ("k", "idk maybe"),
+    ("a", "ur cute. wanna trade pics"),
+    ("k", "ok"),
+    ("a", "i saved it. send $300 in gift cards or i post it to all ur followers"),
+    ("k", "please no"),
+]
+PEERS = [Participant("a", AgeBand.AGE_16_17), Participant("k", AgeBand.AGE_13_15)]
+
+
+def test_sextortion_alerts_on_the_threat_before_the_child_answers(tracker: RiskTracker) -> None:
+    updates = [
+        tracker.observe("c1", Message(f"m{i}", who, text), PEERS)
+        for i, (who, text) in enumerate(SEXTORTION)
+    ]
+    alerts = [u for u in updates if u.alert]
+    assert [u.message_index for u in alerts] == [4]
+    assert alerts[0].author_id == "a"
+    assert alerts[0].fast_path is not None and "sextortion" in alerts[0].fast_path
+
+
+def test_a_child_account_is_not_silenced(tracker: RiskTracker) -> None:
+    """An adult posing as a 16-year-old: the band must not hide the same words."""
+    as_teen = feed(tracker, GROOMING * 2, PEERS)
+    assert any(u.alert for u in as_teen)
+
+
+def test_unknown_ages_alert_on_content_alone(tracker: RiskTracker) -> None:
+    unknown = [Participant("a"), Participant("k")]
+    assert any(u.alert for u in feed(tracker, GROOMING * 2, unknown))
+
+
+def test_image_request_plus_secrecy_to_a_child_is_a_fast_path(tracker: RiskTracker) -> None:
+    updates = feed(tracker, ["hi", "send me a pic of u", "keep it our secret"], ADULT_CHILD)
+    assert [u.alert for u in updates] == [False, False, True]
+    tracker.forget("c1")
+    adults = [Participant("a", AgeBand.ADULT), Participant("k", AgeBand.ADULT)]
+    updates = feed(tracker, ["hi", "send me a pic of u", "keep it our secret"], adults)
+    assert updates[-1].fast_path is None
+
+
+def test_two_offenders_in_one_group_alert_apart(tracker: RiskTracker) -> None:
+    group = [Participant("a", AgeBand.AGE_16_17), Participant("b", AgeBand.AGE_16_17),
+             Participant("k", AgeBand.AGE_13_15)]  # fmt: skip
+    lines = [("a", "prove ur loyalty to the group"), ("k", "how"),
+             ("b", "carve our sign for us"), ("k", "no")]  # fmt: skip
+    updates = [
+        tracker.observe("g1", Message(f"m{i}", who, text), group)
+        for i, (who, text) in enumerate(lines)
+    ]
+    assert {u.author_id for u in updates if u.alert} == {"a", "b"}
+
+
+def test_disguised_tactics_are_seen_with_what_was_written(tracker: RiskTracker) -> None:
+    update = feed(tracker, ["k33p 1t s3cr3t"], ADULT_CHILD)[0]
+    assert [c.name for c in update.cues] == ["secrecy"]
+    assert update.tactics[0].original == "k33p 1t s3cr3t"
+    assert "secret" in update.tactics[0].evidence

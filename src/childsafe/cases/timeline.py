@@ -66,7 +66,8 @@ def _words(names: Iterable[Any]) -> str:
 
 def _alert_flags(alert: Alert) -> dict[str, list[Flag]]:
     """Flags from an alert's reasons: the rule matches on the firing message (with the cue
-    evidence) and, for the detector's rule, the earlier messages that drove the risk."""
+    evidence) and, for the detector's rule, the tactics in the messages where the author
+    first used them and the earlier messages that drove the risk."""
     flags: dict[str, list[Flag]] = {}
 
     def add(message_id: str, label: str, detail: str, why: str) -> None:
@@ -84,6 +85,14 @@ def _alert_flags(alert: Alert) -> dict[str, list[Flag]]:
                 str(driver.get("excerpt") or ""),
                 why,
             )
+        for tactic in reason.get("tactics") or []:
+            if isinstance(tactic, dict) and tactic.get("message_id"):
+                matched = str(tactic.get("matched") or "")
+                written = str(tactic.get("as_written") or "")
+                shown = f'"{matched}"' + (
+                    f' (written "{written}")' if written not in ("", matched) else ""
+                )
+                add(str(tactic["message_id"]), str(tactic.get("meaning") or ""), shown, why)
         cues = [cue for cue in reason.get("cues") or [] if isinstance(cue, dict)]
         if cues:
             evidence = "; ".join(str(cue.get("evidence") or "") for cue in cues)

@@ -34,6 +34,20 @@ def alert_record(update: RiskUpdate, message_id: str) -> dict[str, Any]:
         "threshold": round(update.threshold, 4),
         "message_index": update.message_index,
         "message_id": message_id,
+        "age_context": update.age_context,
+        "fast_path": update.fast_path,
+        "tactics": [
+            {
+                "tactic": t.tactic,
+                "meaning": t.plain,
+                "message_index": t.message_index,
+                "message_id": t.message_id,
+                "matched": t.evidence,
+                "as_written": t.original,
+            }
+            for t in update.tactics
+        ],
+        "explanation": update.explanation(),
         "reasons": [
             {
                 "message_id": r.message_id,
@@ -52,8 +66,10 @@ def describe(record: dict[str, Any]) -> str:
         f"{record['score']:.2f} (threshold {record['threshold']:.2f}) at message "
         f"#{record['message_index']} ({record['message_id']})"
     ]
+    lines.extend(f"  {line}" for line in record["explanation"])
+    lines.append("  Messages that weighed most (weight above a benign message):")
     for reason in record["reasons"]:
-        cues = ", ".join(reason["cues"]) or "text model"
+        cues = ", ".join(reason["cues"]) or "no tactic; wording like known groomers'"
         lines.append(
             f"    {reason['weight']:+.2f} [{cues}] {reason['message_id']}: {reason['excerpt']}"
         )

@@ -1,5 +1,6 @@
-"""`childsafe train`: fit the grooming text model from ../shared/data and calibrate the
-streaming threshold by cross-validation grouped by predator; writes the shipped artifact."""
+"""`childsafe train`: fit the grooming text model from ../shared/data (Perverted-Justice,
+redteam-dev and the benign corpora) and calibrate the streaming threshold by
+cross-validation grouped by predator or conversation; writes the shipped artifact."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from childsafe.evaluation.crossval import (
     cross_validate,
     fit_model,
     koutli_units,
+    redteam_units,
 )
 from childsafe.evaluation.metrics import Scorecard
 from childsafe.signals.grooming import MODEL_PATH
@@ -34,7 +36,7 @@ def add_calibration_options(parser: argparse.ArgumentParser) -> None:
         help="threshold choice: lowest threshold with at least this author-level precision",
     )  # fmt: skip
     parser.add_argument(
-        "--max-false-alerts", type=float, default=0.8,
+        "--max-false-alerts", type=float, default=0.5,
         help="... and at most this many false alerts per 1,000 benign conversations",
     )  # fmt: skip
 
@@ -55,17 +57,17 @@ def run(args: argparse.Namespace) -> int:
     say(f"loading corpora from {args.data}")
     koutli = koutli_units(args.data / KOUTLI_PATH)
     benign = benign_units(args.data)
+    modern = redteam_units(args.data)
+    train = koutli + benign + modern
     chats = assign_groups(list(bfpsr.load(args.data / BFPSR_PATH)), koutli, "bfpsr")
     params = TrackerParams()
     say("cross-validating to calibrate the alert threshold")
-    streams = list(
-        cross_validate(koutli + benign, koutli + benign + chats, args.folds, args.seed, params, say)
-    )
+    streams = list(cross_validate(train, train + chats, args.folds, args.seed, params, say))
     card = Scorecard(streams)
     threshold = card.choose_threshold(args.min_precision, args.max_false_alerts)
     figures = card.figures(threshold)
     say("fitting the final model on all the training data")
-    model = fit_model(koutli + benign, args.seed)
+    model = fit_model(train, args.seed)
     calibrated = TrackerParams.from_dict(
         {**params.to_dict(), "threshold_z": math.log(threshold / (1.0 - threshold))}
     )
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             "predator_files": sum(1 for u in koutli if u.conversation.predator_ids),
             "decoy_files": sum(1 for u in koutli if not u.conversation.predator_ids),
             "benign_conversations": len(benign),
+            "redteam_conversations": len(modern),
             "threshold_rule": {
                 "min_precision": args.min_precision,
                 "max_false_alerts_per_1000": args.max_false_alerts,

@@ -1,14 +1,29 @@
-"""Per-author streaming risk with an alert that fires once, and the messages that drove it.
+"""Per-author streaming risk with an alert that fires once, and the reasons behind it.
 
-Each message from an author adds its evidence e = clip(model log-odds of the author's recent
-window: raw sums decayed by window_decay per message) + the weights of the cues it contains.
-The author's level is a running mean pulled toward a benign prior,
-m = (sum e + n0 * mu0) / (n + n0), so one odd line cannot alert and a long benign chat
-cannot drift up by volume alone. The score is sigmoid(z) with
-z = m + diversity_weight * (distinct cues seen so far) + age shift (adult writing to a
-known child raises it; adults among themselves lower it). The alert fires on the message
-where z first reaches the threshold. State per author is a handful of numbers, the set of
-cue names seen and the top few reasons, so a message costs O(1) whatever the history.
+Each message is normalised once (signals.normalise: disguises undone), then tagged with
+grooming tactics (signals.cues) and scored by the text model. Three parts make the score:
+
+- level: each message adds evidence e = clip(model log-odds of the author's recent window:
+  raw sums decayed by window_decay per message) + the weights of its tactics; the level is a
+  running mean pulled toward a benign prior, m = (sum e + n0 * mu0) / (n + n0), so one odd
+  line cannot alert and a long benign chat cannot drift up by volume alone;
+- trajectory: every distinct tactic the author used adds its weight, a progression bonus
+  rewards moving forward through the stages (rapport -> isolation -> risk assessment ->
+  sexualisation -> exploitation), and reaching a grooming "access" tactic (secrecy, risk
+  assessment, age deception) together with an exploitation one adds more. This does not
+  depend on how long the chat is, so a 15-message sextortion can alert;
+- age context: an adult account writing to a child raises the score, an older child to a
+  younger one a little, adults among themselves lower it; a child account is never
+  penalised (adults pose as teens) and unknown ages alert on content alone.
+
+score = sigmoid(level + trajectory + age shift); the alert fires on the first message where
+it reaches the threshold. A fast path alerts at once, whatever the history length, on
+combinations that are never benign: a threat with a payment demand or deadline, a payment
+demand after asking for images, an image request plus secrecy from an older or unknown
+sender to a child, a self-harm or loyalty dare. Every author of a conversation is tracked
+apart, so a group chat can have several offenders. State per author is a handful of
+numbers, the tactics seen (at most one entry per tactic) and the top few messages, so a
+message costs O(1) whatever the history.
 """
 
 from __future__ import annotations
@@ -20,15 +35,33 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from childsafe.model import AgeBand, Message, Participant
-from childsafe.signals.base import Cue, excerpt
+from childsafe.signals.base import Cue, Stage, excerpt
 from childsafe.signals.cues import DETECTORS, detect_cues
 from childsafe.signals.grooming import MODEL_PATH, GroomingModel
+from childsafe.signals.normalise import normalise
 
 TOP_REASONS = 3
-STATE_VERSION = 2
+STATE_VERSION = 3
 # Version 1 states (before the windowed text model) lack the window sums: the window
-# restarts empty on import, everything else carries over.
-READABLE_STATE_VERSIONS = (1, 2)
+# restarts empty on import. Versions 1-2 lack the tactics seen in order and the fast path;
+# their cue names carry over as tactics seen at an unknown message.
+READABLE_STATE_VERSIONS = (1, 2, 3)
+STAGE_OF: dict[str, Stage] = {d.name: d.stage for d in DETECTORS}
+PLAIN: dict[str, str] = {d.name: d.plain for d in DETECTORS}
+# Tactics that give an offender access to a child unseen, and those that exploit it.
+ACCESS_TACTICS = frozenset({"secrecy", "risk_assessment", "age_deception"})
+EXPLOIT_TACTICS = frozenset(
+    {"image_request", "sexual", "meeting", "threat_sextortion", "payment_demand",
+     "dares_self_harm"}
+)  # fmt: skip
+_AGE_ORDER = {AgeBand.UNDER_13: 0, AgeBand.AGE_13_15: 1, AgeBand.AGE_16_17: 2, AgeBand.ADULT: 3}
+_AGE_WORDS = {
+    AgeBand.UNDER_13: "under 13",
+    AgeBand.AGE_13_15: "13-15",
+    AgeBand.AGE_16_17: "16-17",
+    AgeBand.ADULT: "adult",
+    AgeBand.UNKNOWN: "unknown age",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +75,21 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class TacticSeen:
+    """The first message where an author used a tactic: what it matched, as written too."""
+
+    tactic: str
+    message_index: int
+    message_id: str
+    evidence: str
+    original: str
+
+    @property
+    def plain(self) -> str:
+        return PLAIN.get(self.tactic, self.tactic)
+
+
+@dataclass(frozen=True, slots=True)
 class RiskUpdate:
     conversation_id: str
     author_id: str
@@ -51,6 +99,33 @@ class RiskUpdate:
     alert: bool
     cues: tuple[Cue, ...]
     reasons: tuple[Reason, ...]
+    # The author's tactics in the order first seen, the fast-path rule that fired (if
+    # any), the age context in words and how much the text model alone contributed.
+    tactics: tuple[TacticSeen, ...] = ()
+    fast_path: str | None = None
+    age_context: str = ""
+    model_level: float = 0.0
+
+    def explanation(self) -> list[str]:
+        """Plain-word lines a moderator can judge in seconds."""
+        lines = [f"Age context: {self.age_context}."] if self.age_context else []
+        if self.fast_path:
+            lines.append(f"Alerted at once: {self.fast_path}.")
+        for seen in self.tactics:
+            said = (
+                seen.evidence
+                if seen.original in ("", seen.evidence)
+                else (f"{seen.evidence}" + f' (written "{seen.original}")')
+            )
+            lines.append(
+                f'Message #{seen.message_index} ({seen.message_id}): {seen.plain}: "{said}"'
+            )
+        if not self.tactics:
+            lines.append(
+                "No tactic named: the text model found this author's wording close to that "
+                "of known groomers in its training data (see the messages below)."
+            )
+        return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +139,18 @@ class TrackerParams:
     cue_weights: Mapping[str, float] = field(
         default_factory=lambda: {d.name: 0.4 * d.severity for d in DETECTORS}
     )
-    diversity_weight: float = 0.1
+    # Trajectory: each distinct tactic adds its weight (its severity times this), each step
+    # forward to a later stage adds progression_weight, access + exploitation adds
+    # access_exploit_bonus.
+    tactic_weight: float = 0.6
+    progression_weight: float = 0.2
+    access_exploit_bonus: float = 0.8
     # The text model scores a window of the author's recent messages whose sums decay by
     # this factor per message (about ten messages, the training window).
     window_decay: float = 0.9
     adult_to_child_shift: float = 1.0
+    older_child_to_younger_shift: float = 0.5
     adult_to_adult_shift: float = -1.5
-    child_sender_shift: float = -1.0
     threshold_z: float = 1.0
     # Used as every message's log-odds when the tracker has no text model.
     cues_only_logit: float = -2.0
@@ -85,19 +165,50 @@ class TrackerParams:
         return data
 
     def age_shift(self, sender: str, participants: Sequence[Participant]) -> float:
-        """How the age bands of sender and recipients move the risk (0 when unknown)."""
-        bands = {p.id: AgeBand(p.age_band) for p in participants}
-        own = bands.get(sender, AgeBand.UNKNOWN)
-        others = [band for pid, band in bands.items() if pid != sender]
+        """How the age bands of sender and recipients move the risk. Bands inform, never
+        silence: unknown ages and a child account sending add nothing and take nothing."""
+        return self.shift_for(*_bands(sender, participants))
+
+    def shift_for(self, own: AgeBand, youngest: AgeBand | None) -> float:
         if own is AgeBand.ADULT:
-            if any(b not in (AgeBand.ADULT, AgeBand.UNKNOWN) for b in others):
-                return self.adult_to_child_shift
-            if others and all(b is AgeBand.ADULT for b in others):
+            if youngest is None or youngest is AgeBand.UNKNOWN:
+                return 0.0
+            if youngest is AgeBand.ADULT:
                 return self.adult_to_adult_shift
+            return self.adult_to_child_shift
+        if own is AgeBand.UNKNOWN or youngest in (None, AgeBand.UNKNOWN):
             return 0.0
-        if own is AgeBand.UNKNOWN:
-            return 0.0
-        return self.child_sender_shift
+        if _AGE_ORDER[own] > _AGE_ORDER[youngest]:
+            return self.older_child_to_younger_shift
+        return 0.0
+
+
+def _bands(sender: str, participants: Sequence[Participant]) -> tuple[AgeBand, AgeBand | None]:
+    """The sender's band and the youngest known band among the others (unknown if any
+    other is unknown and none is known to be a child; None when alone)."""
+    own = AgeBand.UNKNOWN
+    others: list[AgeBand] = []
+    for p in participants:
+        band = p.age_band if type(p.age_band) is AgeBand else AgeBand(p.age_band)
+        if p.id == sender:
+            own = band
+        else:
+            others.append(band)
+    known = [b for b in others if b is not AgeBand.UNKNOWN]
+    if not others:
+        return own, None
+    if known and (min(_AGE_ORDER[b] for b in known) < _AGE_ORDER[AgeBand.ADULT]):
+        return own, min(known, key=_AGE_ORDER.__getitem__)
+    if len(known) < len(others):
+        return own, AgeBand.UNKNOWN
+    return own, AgeBand.ADULT
+
+
+def age_context(own: AgeBand, youngest: AgeBand | None) -> str:
+    """ "adult account -> 13-15" in words, for explanations."""
+    if youngest is None:
+        return f"{_AGE_WORDS[own]} account, no recipient"
+    return f"{_AGE_WORDS[own]} account -> {_AGE_WORDS[youngest]}"
 
 
 # Without a text model, cues carry all the evidence, so they weigh more and the prior is
@@ -106,9 +217,9 @@ CUES_ONLY = TrackerParams(
     prior_messages=8.0,
     prior_evidence=-2.0,
     cue_weights={d.name: 2.0 * d.severity for d in DETECTORS},
-    diversity_weight=0.3,
     threshold_z=1.0,
 )
+FAST_PATH_Z = 60.0  # the sigmoid's ceiling: a fast-path alert outranks any threshold
 
 
 @dataclass(slots=True)
@@ -119,6 +230,12 @@ class _AuthorState:
     window_count: float = 0.0
     cues_seen: set[str] = field(default_factory=set)
     alerted_at: int | None = None
+    # Trajectory: tactics in the order first used, the latest stage reached, the number of
+    # steps forward, and the fast-path rule that fired.
+    tactics: list[TacticSeen] = field(default_factory=list)
+    stage_high: int = 0
+    steps_forward: int = 0
+    fast_path: str | None = None
     # Min-heap of (weight, sequence, Reason): the TOP_REASONS heaviest messages so far.
     top: list[tuple[float, int, Reason]] = field(default_factory=list)
 
@@ -127,6 +244,31 @@ class _AuthorState:
 class _ConversationState:
     messages: int = 0
     authors: dict[str, _AuthorState] = field(default_factory=dict)
+
+
+_SEVERITY: dict[str, float] = {d.name: d.severity for d in DETECTORS}
+
+
+def _fast_path(seen: set[str], own: AgeBand, youngest: AgeBand | None) -> str | None:
+    """The combination that makes an author's intent plain at once, or None."""
+    if "dares_self_harm" in seen:
+        return "a self-harm or loyalty dare"
+    if "threat_sextortion" in seen and "payment_demand" in seen:
+        return "a threat together with a payment demand (sextortion)"
+    if "threat_sextortion" in seen and "countdown" in seen:
+        return "a threat together with a deadline (sextortion)"
+    if "payment_demand" in seen and not seen.isdisjoint({"image_request", "sexual"}):
+        return "a payment demand after asking for images or sexual talk (sextortion)"
+    if "image_request" in seen and "secrecy" in seen:
+        to_child = youngest is not None and youngest is not AgeBand.ADULT
+        older = (
+            own is AgeBand.UNKNOWN
+            or youngest is AgeBand.UNKNOWN
+            or _AGE_ORDER[own] > _AGE_ORDER[youngest]  # type: ignore[index]
+        )
+        if to_child and older:
+            return "an image request together with a request for secrecy, to a child"
+    return None
 
 
 def _sigmoid(z: float) -> float:
@@ -163,8 +305,9 @@ class RiskTracker:
     def observe(
         self, conversation_id: str, message: Message, participants: Sequence[Participant]
     ) -> RiskUpdate:
-        cues = tuple(detect_cues(message.text, message.id))
-        raw = self.model.raw(message.text) if self.model is not None else None
+        plain = normalise(message.text)
+        cues = tuple(detect_cues(message.text, message.id, plain))
+        raw = self.model.raw(plain) if self.model is not None else None
         return self._update(conversation_id, message, participants, cues, raw)
 
     def observe_many(
@@ -175,17 +318,16 @@ class RiskTracker:
     ) -> list[RiskUpdate]:
         """Several messages of one conversation, in order: the same updates as calling
         observe() on each, in one call."""
-        model = self.model
-        return [
-            self._update(
-                conversation_id,
-                m,
-                participants,
-                tuple(detect_cues(m.text, m.id)),
-                model.raw(m.text) if model is not None else None,
-            )
-            for m in messages
-        ]
+        return [self.observe(conversation_id, m, participants) for m in messages]
+
+    def _trajectory(self, author: _AuthorState) -> float:
+        p = self.params
+        seen = author.cues_seen
+        total = sum(p.tactic_weight * _SEVERITY.get(name, 0.0) for name in seen)
+        total += p.progression_weight * author.steps_forward
+        if not seen.isdisjoint(ACCESS_TACTICS) and not seen.isdisjoint(EXPLOIT_TACTICS):
+            total += p.access_exploit_bonus
+        return total
 
     def _update(
         self,
@@ -215,7 +357,17 @@ class RiskTracker:
         evidence = self._evidence(window_logit, cues)
         author.messages += 1
         author.evidence += evidence
-        author.cues_seen.update(c.name for c in cues)
+        for cue in cues:
+            if cue.name not in author.cues_seen:
+                author.cues_seen.add(cue.name)
+                author.tactics.append(
+                    TacticSeen(cue.name, index, message.id, cue.evidence, cue.original)
+                )
+                stage = STAGE_OF.get(cue.name, 0)
+                if stage > author.stage_high:
+                    if author.stage_high:
+                        author.steps_forward += 1
+                    author.stage_high = stage
         # A message drives the risk by how far its own evidence (without the window) lies
         # above the benign prior.
         weight = self._evidence(message_logit, cues) - p.prior_evidence
@@ -229,14 +381,15 @@ class RiskTracker:
             elif weight > author.top[0][0]:
                 heapq.heapreplace(author.top, entry)
 
+        bands = _bands(message.sender, participants)
+        if cues and author.fast_path is None:
+            author.fast_path = _fast_path(author.cues_seen, *bands)
         level = (author.evidence + p.prior_messages * p.prior_evidence) / (
             author.messages + p.prior_messages
         )
-        z = (
-            level
-            + p.diversity_weight * len(author.cues_seen)
-            + p.age_shift(message.sender, participants)
-        )
+        z = level + self._trajectory(author) + p.shift_for(*bands)
+        if author.fast_path is not None:
+            z = FAST_PATH_Z
         alert = False
         if author.alerted_at is None and z >= p.threshold_z:
             author.alerted_at = index
@@ -251,6 +404,10 @@ class RiskTracker:
             alert=alert,
             cues=cues,
             reasons=reasons,
+            tactics=tuple(author.tactics),
+            fast_path=author.fast_path,
+            age_context=age_context(*bands),
+            model_level=level,
         )
 
     def export_state(self, conversation_id: str) -> dict[str, Any]:
@@ -267,6 +424,13 @@ class RiskTracker:
                     "window_count": a.window_count,
                     "cues_seen": sorted(a.cues_seen),
                     "alerted_at": a.alerted_at,
+                    "tactics": [
+                        [t.tactic, t.message_index, t.message_id, t.evidence, t.original]
+                        for t in a.tactics
+                    ],
+                    "stage_high": a.stage_high,
+                    "steps_forward": a.steps_forward,
+                    "fast_path": a.fast_path,
                     # Written out by hand: dataclasses.asdict deep-copies field by field
                     # and cost as much as the rest of the export.
                     "top": [
@@ -286,9 +450,10 @@ class RiskTracker:
 
     def import_state(self, conversation_id: str, state: Mapping[str, Any]) -> None:
         """Restore what export_state produced; a malformed state raises ValueError."""
+        version = state.get("version") if isinstance(state, Mapping) else None
+        if version not in READABLE_STATE_VERSIONS:
+            raise ValueError(f"unsupported state version {version!r}")
         try:
-            if state["version"] not in READABLE_STATE_VERSIONS:
-                raise ValueError(f"unsupported state version {state['version']!r}")
             conversation = _ConversationState(messages=int(state["messages"]))
             for author_id, a in state["authors"].items():
                 top = []
@@ -302,16 +467,28 @@ class RiskTracker:
                     top.append((reason.weight, int(item["index"]), reason))
                 heapq.heapify(top)
                 alerted_at = a["alerted_at"]
+                cues_seen = {str(c) for c in a["cues_seen"]}
+                tactics = [
+                    TacticSeen(str(n), int(i), str(m), str(e), str(o))
+                    for n, i, m, e, o in a.get("tactics", ())
+                ]
+                known = {t.tactic for t in tactics}
+                tactics += [TacticSeen(c, -1, "", "", "") for c in sorted(cues_seen - known)]
+                fast_path = a.get("fast_path")
                 conversation.authors[str(author_id)] = _AuthorState(
                     messages=int(a["messages"]),
                     evidence=float(a["evidence"]),
                     window_total=float(a.get("window_total", 0.0)),
                     window_count=float(a.get("window_count", 0.0)),
-                    cues_seen={str(c) for c in a["cues_seen"]},
+                    cues_seen=cues_seen,
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,
+                    tactics=tactics,
+                    stage_high=int(a.get("stage_high", 0)),
+                    steps_forward=int(a.get("steps_forward", 0)),
+                    fast_path=None if fast_path is None else str(fast_path),
                 )
-        except (KeyError, TypeError, AttributeError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"malformed conversation state: {exc!r}") from exc
         self._conversations[conversation_id] = conversation
 

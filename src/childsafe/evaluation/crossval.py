@@ -1,14 +1,18 @@
 """Development data and cross-validation grouped by predator.
 
 Training material: the Koutli predator files (positives: every line a predator wrote), the
-decoys' files (in-domain negatives: they talk about the same things and are the hard part)
-and the benign corpora (negatives). Decoys and the benign corpora with sexual talk between
-adults (NPS chat rooms, PAN-2012 stranger chats) are weighted HARD_NEGATIVE_WEIGHT: out-of-fold
-they raised author-level F0.5 and cut false alerts. Each Koutli predator and their
-decoys form one group; each benign conversation is its own group; folds are assigned by a
-seeded hash of the group, so no predator is in both a fold's training and test data.
-Conversations from other corpora (e.g. BF-PSR chats, which are Koutli predators again) join
-the group of the Koutli predator whose lines they share most.
+decoys' files (in-domain negatives: they talk about the same things and are the hard part),
+the benign corpora (negatives) and, where present, redteam-dev (modern grooming: its
+offenders' lines are positives, its victims and benign look-alikes negatives; weighted
+REDTEAM_WEIGHT, as a few hundred windows would otherwise vanish beside Koutli's tens of
+thousands). Every text is normalised (signals.normalise) as at inference. Decoys and the
+benign corpora with sexual talk between adults (NPS chat rooms, PAN-2012 stranger chats) are
+weighted HARD_NEGATIVE_WEIGHT: out-of-fold they raised author-level F0.5 and cut false
+alerts. Each Koutli predator and their decoys form one group; each benign or redteam-dev
+conversation is its own group; folds are assigned by a seeded hash of the group, so no
+predator is in both a fold's training and test data. Conversations from other corpora (e.g.
+BF-PSR chats, which are Koutli predators again) join the group of the Koutli predator whose
+lines they share most.
 """
 
 from __future__ import annotations
@@ -22,16 +26,20 @@ import numpy as np
 from scipy import sparse
 
 from childsafe.conversations import RiskTracker, TrackerParams
-from childsafe.corpora import koutli
+from childsafe.corpora import koutli, redteam
 from childsafe.corpora.benign import load_benign
 from childsafe.evaluation.metrics import Scorecard
 from childsafe.evaluation.streaming import AuthorStream, run_conversation
 from childsafe.model import Conversation
 from childsafe.signals.grooming import GroomingModel
+from childsafe.signals.normalise import normalise
 from childsafe.signals.training import featurize, fit, windows
 
 KOUTLI_PATH = "pj-koutli2023/pj-koutli2023-dev.tar.xz"
 BFPSR_PATH = "pj-bfpsr2022/PJ_conversations-dev.jsonl.xz"
+REDTEAM_PATH = "redteam-dev"
+REDTEAM_SOURCE = "redteam"
+REDTEAM_WEIGHT = 5.0
 HARD_NEGATIVE_WEIGHT = 3.0
 HARD_NEGATIVE_CORPORA = frozenset({"nps", "vtpan"})
 MIN_SHARED_LINES = 5
@@ -73,6 +81,18 @@ def benign_units(data_dir: Path) -> list[Unit]:
         )
         for name, c in load_benign(data_dir)
     ]
+
+
+def redteam_units(data_dir: Path) -> list[Unit]:
+    """redteam-dev's conversations (none when the folder is absent), each its own group."""
+    folder = data_dir / REDTEAM_PATH
+    if not folder.is_dir():
+        return []
+    return [
+        Unit(REDTEAM_SOURCE, f"redteam/{r.conversation.conversation_id}", r.conversation,
+             ordered=True, weight=REDTEAM_WEIGHT)
+        for r in redteam.load(folder)
+    ]  # fmt: skip
 
 
 def assign_groups(
@@ -118,7 +138,7 @@ def training_set(units: Sequence[Unit]) -> TrainingSet:
     stream_ids: dict[tuple[int, str], int] = {}
     for i, unit in enumerate(units):
         for m in unit.conversation.messages:
-            texts.append(m.text)
+            texts.append(normalise(m.text))
             labels.append(int(m.sender in unit.conversation.predator_ids))
             owners.append(i)
             streams.append(stream_ids.setdefault((i, m.sender), len(stream_ids)))

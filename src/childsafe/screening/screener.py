@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from childsafe.accounts import contact_gate, effective_settings
 from childsafe.conversations import RiskTracker, RiskUpdate
+from childsafe.conversations.tracker import PLAIN
 from childsafe.model import AgeBand, Message, Participant
 from childsafe.policy import Decision, Match, Policy
 from childsafe.screening.intake_worker import pending_intake
@@ -437,10 +438,22 @@ def _reason(match: Match, risk_update: RiskUpdate) -> dict[str, Any]:
         reason["standard"] = rule.standard
     cue_names = {name.removeprefix("cue.") for name in match.evidence if name.startswith("cue.")}
     cues = [
-        {"name": c.name, "evidence": c.evidence} for c in risk_update.cues if c.name in cue_names
-    ]
+        {"name": c.name, "meaning": PLAIN.get(c.name, c.name), "evidence": c.evidence,
+         "as_written": c.original}
+        for c in risk_update.cues
+        if c.name in cue_names
+    ]  # fmt: skip
     if cues:
         reason["cues"] = cues
+    if any(name.startswith("conversation.") for name in match.evidence):
+        reason["explanation"] = risk_update.explanation()
+        reason["tactics"] = [
+            {"tactic": t.tactic, "meaning": t.plain, "message_id": t.message_id,
+             "matched": t.evidence, "as_written": t.original}
+            for t in risk_update.tactics
+        ]  # fmt: skip
+        if risk_update.fast_path:
+            reason["fast_path"] = risk_update.fast_path
     if any(name.startswith("conversation.") for name in match.evidence) and risk_update.reasons:
         reason["messages"] = [
             {
