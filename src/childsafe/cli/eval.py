@@ -1,9 +1,12 @@
-"""`childsafe eval --format {jsonl,pj-koutli,bfpsr,pan12} PATH`: author-level precision,
-recall and F0.5, and (where message order is known) early-warning and false-alert figures.
+"""`childsafe eval --format FORMAT PATH`: author-level precision, recall and F0.5, and
+(where message order is known) early-warning and false-alert figures; for redteam-dev also
+the modern-grooming figures (by kind, disguised, look-alikes, sextortion before the answer).
 
 Without --cv the shipped model is measured as it is. With --cv K the model is retrained
-K times from ../shared/data (folds grouped by predator) and every conversation is scored by
-a model, and a threshold, that never saw its predator.
+K times from ../shared/data (folds grouped by predator or conversation) and every
+conversation is scored by a model, and a threshold, that never saw its group. --peer adds a
+PAN-2012-style baseline (char n-gram TF-IDF + linear SVM) trained and scored on the same
+folds, printed beside.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +23,30 @@ from tqdm import tqdm
 
 from childsafe.cli.train import DEFAULT_DATA, add_calibration_options, say
 from childsafe.conversations import RiskTracker, TrackerParams
-from childsafe.corpora import CorpusError, bfpsr, jsonl, koutli, pan12
+from childsafe.corpora import CorpusError, bfpsr, jsonl, koutli, pan12, redteam, vtpan_translated
 from childsafe.corpora.benign import load_benign
 from childsafe.evaluation.crossval import (
     BFPSR_PATH,
     KOUTLI_PATH,
+    REDTEAM_PATH,
+    REDTEAM_SOURCE,
+    Unit,
     assign_groups,
     benign_units,
     cross_validate,
     fold_thresholds,
     koutli_units,
+    redteam_units,
     relative_to,
 )
 from childsafe.evaluation.metrics import Figures, Scorecard
+from childsafe.evaluation.modern import modern_figures
 from childsafe.evaluation.streaming import AuthorStream, run_streams
-from childsafe.model import Conversation
+from childsafe.model import AgeBand, Conversation, Participant
 
-FORMATS = ("jsonl", "pj-koutli", "bfpsr", "pan12")
+FORMATS = ("jsonl", "pj-koutli", "bfpsr", "pan12", "redteam", "vtpan-translated")
+# Formats whose labels are per segment, not per author (speakers unknown).
+SEGMENT_LABELLED = frozenset({"vtpan-translated"})
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +64,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cv", type=int, metavar="K", help="cross-validate: retrain per fold, grouped by predator"
     )
+    parser.add_argument(
+        "--peer", action="store_true",
+        help="with --cv: also a PAN-2012-style baseline on the same folds, printed beside",
+    )  # fmt: skip
+    parser.add_argument(
+        "--assume-ages", action="store_true",
+        help="as if the platform knew ages: predators' accounts adult, everyone else 13-15",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     add_calibration_options(parser)
     parser.set_defaults(func=run)
@@ -68,10 +87,30 @@ def load(corpus_format: str, path: Path, predators: Path | None) -> list[Convers
         return list(koutli.load(path))
     if corpus_format == "bfpsr":
         return list(bfpsr.load(path))
+    if corpus_format == "redteam":
+        return [r.conversation for r in redteam.load(path)]
+    if corpus_format == "vtpan-translated":
+        return list(vtpan_translated.load(path))
     conversations = list(jsonl.read_conversations(path))
     for c in conversations:
         c.predator_ids = c.predator_ids | {p.id for p in c.participants if p.id in extra}
     return conversations
+
+
+def source_of(corpus_format: str) -> str:
+    return REDTEAM_SOURCE if corpus_format == "redteam" else corpus_format
+
+
+def with_assumed_ages(conversation: Conversation) -> Conversation:
+    """The conversation as a platform that knew ages would see it: predators' accounts
+    adult, everyone else 13-15 (the decoys of Perverted-Justice posed as 12-14)."""
+    participants = [
+        Participant(p.id, AgeBand.ADULT if p.id in conversation.predator_ids else AgeBand.AGE_13_15)
+        for p in conversation.participants
+    ]
+    return Conversation(
+        conversation.conversation_id, participants, conversation.messages, conversation.predator_ids
+    )
 
 
 def shipped_streams(
@@ -79,9 +118,8 @@ def shipped_streams(
 ) -> tuple[list[AuthorStream], float]:
     tracker = RiskTracker.default()
     ordered = args.corpus_format != "pj-koutli"
-    items: list[tuple[str, Conversation, bool]] = [
-        (args.corpus_format, c, ordered) for c in conversations
-    ]
+    source = source_of(args.corpus_format)
+    items: list[tuple[str, Conversation, bool]] = [(source, c, ordered) for c in conversations]
     if args.data is not None:
         items.extend((name, c, True) for name, c in load_benign(args.data))
     total = sum(len(c.messages) for _, c, _ in items)
@@ -90,37 +128,56 @@ def shipped_streams(
     return streams, tracker.threshold
 
 
+def _same(path: Path, other: Path) -> bool:
+    return path.resolve() == other.resolve()
+
+
 def cross_validated_streams(
     args: argparse.Namespace, conversations: list[Conversation]
-) -> tuple[list[AuthorStream], dict[int, float]]:
-    """Out-of-fold streams of the evaluated corpus and the benign corpora. Each fold's
-    threshold is chosen, as `childsafe train` does, on the other folds' streams of the whole
-    development set (Koutli, benign, BF-PSR), whatever corpus is being evaluated."""
+) -> tuple[list[AuthorStream], dict[int, float], list[AuthorStream] | None]:
+    """Out-of-fold streams of the evaluated corpus and the benign corpora (and the peer's,
+    with --peer). Each fold's threshold is chosen, as `childsafe train` does, on the other
+    folds' streams of the whole development set (Koutli, benign, redteam-dev, BF-PSR),
+    whatever corpus is being evaluated."""
     data = args.data or DEFAULT_DATA
     koutli_path = args.path if args.corpus_format == "pj-koutli" else data / KOUTLI_PATH
     train_koutli = koutli_units(koutli_path)
     benign = benign_units(data)
-    same_bfpsr = (
-        args.corpus_format == "bfpsr" and args.path.resolve() == (data / BFPSR_PATH).resolve()
-    )
+    modern = redteam_units(data)
+    same_bfpsr = args.corpus_format == "bfpsr" and _same(args.path, data / BFPSR_PATH)
+    same_redteam = args.corpus_format == "redteam" and _same(args.path, data / REDTEAM_PATH)
     dev_chats = assign_groups(
         list(bfpsr.load(data / BFPSR_PATH)), train_koutli, "bfpsr" if same_bfpsr else "bfpsr-dev"
     )
-    scored = train_koutli + benign + dev_chats
+    train = train_koutli + benign + modern
+    scored = train + dev_chats
     if args.corpus_format == "pj-koutli":
         reported = {"koutli"}
     elif same_bfpsr:
         reported = {"bfpsr"}
+    elif same_redteam:
+        reported = {REDTEAM_SOURCE}
     else:
         scored += assign_groups(conversations, train_koutli, args.corpus_format)
         reported = {args.corpus_format}
+    if args.assume_ages:
+        scored = [_aged(u) if u.source in reported else u for u in scored]
     reported |= {u.source for u in benign}
-    streams = list(
-        cross_validate(train_koutli + benign, scored, args.cv, args.seed, TrackerParams(), say)
-    )
+    streams = list(cross_validate(train, scored, args.cv, args.seed, TrackerParams(), say))
     thresholds = fold_thresholds(streams, args.min_precision, args.max_false_alerts)
     shown = [s for s in relative_to(streams, thresholds) if s.source in reported]
-    return shown, thresholds
+    peer = None
+    if args.peer:
+        from childsafe.evaluation.peer import peer_cross_validate  # scikit-learn, eval only
+
+        evaluated = [u for u in scored if u.source in reported]
+        peer = list(peer_cross_validate(train, evaluated, args.cv, args.seed, say))
+    return shown, thresholds, peer
+
+
+def _aged(unit: Unit) -> Unit:
+    return Unit(unit.source, unit.group, with_assumed_ages(unit.conversation), unit.ordered,
+                unit.weight)  # fmt: skip
 
 
 def summary(figures: Figures) -> dict[str, Any]:
@@ -131,11 +188,35 @@ def summary(figures: Figures) -> dict[str, Any]:
     return {k: values[k] for k in keys if values[k] is not None}
 
 
+def measure(
+    args: argparse.Namespace, streams: list[AuthorStream], threshold: float
+) -> tuple[dict[str, Any], list[str]]:
+    """The figures of one detector's streams: a JSON-able dict and the lines to print."""
+    card = Scorecard(streams)
+    result = summary(card.figures(threshold))
+    lines = list(report_lines(result, card.by_source(threshold), args.corpus_format))
+    if args.corpus_format == "redteam":
+        rows = {r.conversation.conversation_id: r for r in redteam.load(args.path)}
+        relative = [
+            replace(s, scores=s.scores - threshold) for s in streams if s.source == REDTEAM_SOURCE
+        ]
+        modern = modern_figures(relative, rows)
+        result.update(modern.as_dict())
+        lines += modern.lines()
+    return result, lines
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.peer and not args.cv:
+        print("error: --peer needs --cv K (the peer is trained per fold)", file=sys.stderr)
+        return 2
     try:
         conversations = load(args.corpus_format, args.path, args.predators)
+        if args.assume_ages:
+            conversations = [with_assumed_ages(c) for c in conversations]
+        peer: list[AuthorStream] | None = None
         if args.cv:
-            streams, thresholds = cross_validated_streams(args, conversations)
+            streams, thresholds, peer = cross_validated_streams(args, conversations)
             threshold = 0.0
             note: dict[str, Any] = {
                 "fold_thresholds": {k: round(t, 4) for k, t in thresholds.items()}
@@ -143,25 +224,36 @@ def run(args: argparse.Namespace) -> int:
         else:
             streams, threshold = shipped_streams(args, conversations)
             note = {"threshold": round(threshold, 4)}
+            if args.corpus_format == "redteam":
+                say("note: the shipped model was trained on redteam-dev; --cv gives honest figures")
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    card = Scorecard(streams)
-    figures = card.figures(threshold)
-    result = {**summary(figures), **note}
-    for line in report_lines(result, card.by_source(threshold)):
-        print(line)
+    result, lines = measure(args, streams, threshold)
+    result.update(note)
+    print("childsafe:")
+    for line in lines:
+        print("  " + line)
+    if peer is not None:
+        peer_result, peer_lines = measure(args, peer, 0.0)
+        result["peer"] = peer_result
+        print("peer (PAN-2012 style: char 3-5-gram TF-IDF + linear SVM, same folds):")
+        for line in peer_lines:
+            print("  " + line)
     if args.json:
         print(json.dumps(result))
     return 0
 
 
-def report_lines(result: dict[str, Any], by_source: dict[str, dict[str, int]]) -> Iterator[str]:
-    yield (
-        f"authors {result['authors']:,} (predators {result.get('predators', 0):,}): "
-        f"precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
-        f"F0.5 {result['f0_5']:.3f}"
-    )
+def report_lines(
+    result: dict[str, Any], by_source: dict[str, dict[str, int]], corpus_format: str = ""
+) -> Iterator[str]:
+    if corpus_format not in SEGMENT_LABELLED:
+        yield (
+            f"authors {result['authors']:,} (predators {result.get('predators', 0):,}): "
+            f"precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
+            f"F0.5 {result['f0_5']:.3f}"
+        )
     if "false_alerts_per_1000" in result:
         yield (
             f"false alerts: {result['false_alert_conversations']} of "
