@@ -68,7 +68,7 @@ DISGUISED = [
     ("📞📱", "phone phone"),
     ("🍆🍑💦", "sexual sexual sexual"),
     ("🔞", "adult"),
-    ("🔒🙈🤐", "private secret secret"),
+    ("🔒🙈🤐", "private 🙈 secret"),  # 🙈 is mostly shyness, not secrecy
     ("🎥📹", "video video"),
     ("🏡", "home"),
     ("my 👨\u200d👩\u200d👦 is away", "my family is away"),

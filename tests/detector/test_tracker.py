@@ -186,3 +186,11 @@ def test_disguised_tactics_are_seen_with_what_was_written(tracker: RiskTracker) 
     assert [c.name for c in update.cues] == ["secrecy"]
     assert update.tactics[0].original == "k33p 1t s3cr3t"
     assert "secret" in update.tactics[0].evidence
+
+
+def test_words_spelled_one_letter_per_message_are_read(tracker: RiskTracker) -> None:
+    lines = ["add me on", "s", "n", "a", "p", "ok", "d", "o", "n", "t", "tell ur mum ok"]
+    updates = feed(tracker, lines, PEERS)
+    found = [(u.message_index, c.name) for u in updates for c in u.cues]
+    assert (4, "move_platform") in found and (10, "secrecy") in found
+    assert all(i in (4, 10) for i, _ in found)

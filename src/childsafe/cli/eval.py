@@ -183,7 +183,8 @@ def _aged(unit: Unit) -> Unit:
 def summary(figures: Figures) -> dict[str, Any]:
     keys = ["authors", "predators", "flagged", "precision", "recall", "f0_5",
             "benign_conversations", "false_alert_conversations", "false_alerts_per_1000",
-            "grooming_conversations", "alerted_share", "median_share_read"]  # fmt: skip
+            "grooming_conversations", "alerted_share", "median_share_read",
+            "stranger_chat_conversations", "stranger_chat_false_alerts"]  # fmt: skip
     values = figures.as_dict()
     return {k: values[k] for k in keys if values[k] is not None}
 
@@ -259,6 +260,12 @@ def report_lines(
             f"false alerts: {result['false_alert_conversations']} of "
             f"{result['benign_conversations']:,} benign conversations "
             f"({result['false_alerts_per_1000']:.2f} per 1,000)"
+        )
+    if result.get("stranger_chat_conversations"):
+        yield (
+            f"PAN-2012 adult stranger chats (VTPAN, two alternating speakers): "
+            f"{result['stranger_chat_false_alerts']} of {result['stranger_chat_conversations']:,} "
+            f"alerted"
         )
     if "median_share_read" in result:
         yield (

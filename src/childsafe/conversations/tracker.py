@@ -6,21 +6,25 @@ grooming tactics (signals.cues) and scored by the text model. Three parts make t
 - level: each message adds evidence e = clip(model log-odds of the author's recent window:
   raw sums decayed by window_decay per message) + the weights of its tactics; the level is a
   running mean pulled toward a benign prior, m = (sum e + n0 * mu0) / (n + n0), so one odd
-  line cannot alert and a long benign chat cannot drift up by volume alone;
-- trajectory: every distinct tactic the author used adds its weight, a progression bonus
-  rewards moving forward through the stages (rapport -> isolation -> risk assessment ->
-  sexualisation -> exploitation), and reaching a grooming "access" tactic (secrecy, risk
-  assessment, age deception) together with an exploitation one adds more. This does not
-  depend on how long the chat is, so a 15-message sextortion can alert;
+  line cannot alert and a long benign chat cannot drift up by volume alone. It counts no
+  lower than level_floor: "nothing learned stands out" must not outweigh clear tactics;
+- trajectory: every distinct tactic the author used adds its weight, fading with the
+  author's messages since they last used it (a long chat cannot collect tactics by chance);
+  a progression bonus rewards moving forward through the stages (rapport -> isolation ->
+  risk assessment -> sexualisation -> exploitation), and a fresh grooming "access" tactic
+  (secrecy, risk assessment, age deception) together with an exploitation one adds more.
+  This does not depend on how long the chat is, so a 15-message sextortion can alert;
 - age context: an adult account writing to a child raises the score, an older child to a
-  younger one a little, adults among themselves lower it; a child account is never
-  penalised (adults pose as teens) and unknown ages alert on content alone.
+  younger one less, adults among themselves lower it; a child account is never penalised
+  (adults pose as teens) and unknown ages alert on content alone.
 
-score = sigmoid(level + trajectory + age shift); the alert fires on the first message where
-it reaches the threshold. A fast path alerts at once, whatever the history length, on
-combinations that are never benign: a threat with a payment demand or deadline, a payment
-demand after asking for images, an image request plus secrecy from an older or unknown
-sender to a child, a self-harm or loyalty dare. Every author of a conversation is tracked
+score = sigmoid(max(level, level_floor) + trajectory + age shift); the alert fires on the
+first message where it reaches the threshold. A fast path alerts at once, whatever the
+history length, on combinations that are never benign when they come close together
+(within fast_path_span of the author's messages): a threat with a payment demand or
+deadline, a payment demand after asking for images, an image request plus secrecy from an
+older or unknown sender to a child, a self-harm or loyalty dare. Words spelled one letter
+per message are read back together. Every author of a conversation is tracked
 apart, so a group chat can have several offenders. State per author is a handful of
 numbers, the tactics seen (at most one entry per tactic) and the top few messages, so a
 message costs O(1) whatever the history.
@@ -31,7 +35,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from childsafe.model import AgeBand, Message, Participant
@@ -145,13 +149,23 @@ class TrackerParams:
     tactic_weight: float = 0.6
     progression_weight: float = 0.2
     access_exploit_bonus: float = 0.8
+    # A tactic's part fades with the author's messages since they last used it (e-folding
+    # after this many), so a long chat cannot collect tactics by chance over hundreds of
+    # lines; stages and access + exploitation count while their tactics are fresh (>= 1/2).
+    tactic_memory: float = 40.0
+    # A fast-path combination must fall within this many of the author's messages.
+    fast_path_span: int = 12
     # The text model scores a window of the author's recent messages whose sums decay by
     # this factor per message (about ten messages, the training window).
     window_decay: float = 0.9
-    adult_to_child_shift: float = 1.0
-    older_child_to_younger_shift: float = 0.5
+    adult_to_child_shift: float = 1.5
+    older_child_to_younger_shift: float = 1.0
     adult_to_adult_shift: float = -1.5
     threshold_z: float = 1.0
+    # The level counts no lower than this: below it the text model and the benign prior
+    # only say "nothing learned stands out", which must not outweigh clear tactics (a
+    # 15-message sextortion); the trajectory and age context then decide alone.
+    level_floor: float = -1.5
     # Used as every message's log-odds when the tracker has no text model.
     cues_only_logit: float = -2.0
 
@@ -230,12 +244,14 @@ class _AuthorState:
     window_count: float = 0.0
     cues_seen: set[str] = field(default_factory=set)
     alerted_at: int | None = None
-    # Trajectory: tactics in the order first used, the latest stage reached, the number of
-    # steps forward, and the fast-path rule that fired.
+    # Trajectory: tactics in the order first used, the author's message number when each
+    # was last used, and the fast-path rule that fired.
     tactics: list[TacticSeen] = field(default_factory=list)
-    stage_high: int = 0
-    steps_forward: int = 0
+    last_used: dict[str, int] = field(default_factory=dict)
     fast_path: str | None = None
+    # Letters sent one per message so far, and the end of the message before them.
+    spelled: str = ""
+    spell_context: str = ""
     # Min-heap of (weight, sequence, Reason): the TOP_REASONS heaviest messages so far.
     top: list[tuple[float, int, Reason]] = field(default_factory=list)
 
@@ -269,6 +285,36 @@ def _fast_path(seen: set[str], own: AgeBand, youngest: AgeBand | None) -> str | 
         if to_child and older:
             return "an image request together with a request for secrecy, to a child"
     return None
+
+
+SPELLED_LETTERS = 24  # at most this many one-letter messages are joined back into words
+SPELL_CONTEXT = 80  # characters of the author's previous message kept to read them with
+
+
+def _spelled_cues(
+    author: _AuthorState, plain: str, message_id: str, found: set[str]
+) -> tuple[Cue, ...]:
+    """Tactics spelled one letter per message ("add me on" / s / n / a / p), read by joining
+    the author's single-letter messages back to the words around them."""
+    if len(plain) == 1 and plain.isalnum():
+        author.spelled = (author.spelled + plain)[-SPELLED_LETTERS:]
+        if len(author.spelled) < 3:
+            return ()
+        before = author.spell_context
+        joined = f"{before} {author.spelled}"
+    else:
+        before = plain
+        joined = f"{author.spelled} {plain}" if len(author.spelled) >= 3 else ""
+        author.spelled = ""
+        author.spell_context = plain[-SPELL_CONTEXT:]
+        if not joined:
+            return ()
+    already = found | {c.name for c in detect_cues(before, message_id, before)}
+    return tuple(
+        replace(c, original=c.evidence)
+        for c in detect_cues(joined, message_id, joined)
+        if c.name not in already
+    )
 
 
 def _sigmoid(z: float) -> float:
@@ -308,7 +354,7 @@ class RiskTracker:
         plain = normalise(message.text)
         cues = tuple(detect_cues(message.text, message.id, plain))
         raw = self.model.raw(plain) if self.model is not None else None
-        return self._update(conversation_id, message, participants, cues, raw)
+        return self._update(conversation_id, message, participants, cues, raw, plain)
 
     def observe_many(
         self,
@@ -321,11 +367,29 @@ class RiskTracker:
         return [self.observe(conversation_id, m, participants) for m in messages]
 
     def _trajectory(self, author: _AuthorState) -> float:
+        """Fresh tactics' weights, steps forward through the stages in the order the
+        author first used them, and access + exploitation together."""
         p = self.params
-        seen = author.cues_seen
-        total = sum(p.tactic_weight * _SEVERITY.get(name, 0.0) for name in seen)
-        total += p.progression_weight * author.steps_forward
-        if not seen.isdisjoint(ACCESS_TACTICS) and not seen.isdisjoint(EXPLOIT_TACTICS):
+        now = author.messages
+        total = 0.0
+        high = steps = 0
+        access = exploit = False
+        for seen in author.tactics:
+            age = now - author.last_used.get(seen.tactic, -(10**9))
+            if age > 5 * p.tactic_memory:
+                continue
+            freshness = math.exp(-age / p.tactic_memory)
+            total += p.tactic_weight * _SEVERITY.get(seen.tactic, 0.0) * freshness
+            if freshness < 0.5:
+                continue
+            stage = STAGE_OF.get(seen.tactic, 0)
+            if stage > high:
+                steps += high > 0
+                high = stage
+            access = access or seen.tactic in ACCESS_TACTICS
+            exploit = exploit or seen.tactic in EXPLOIT_TACTICS
+        total += p.progression_weight * steps
+        if access and exploit:
             total += p.access_exploit_bonus
         return total
 
@@ -336,6 +400,7 @@ class RiskTracker:
         participants: Sequence[Participant],
         cues: tuple[Cue, ...],
         raw: tuple[float, int] | None,
+        plain: str,
     ) -> RiskUpdate:
         conversation = self._conversations.get(conversation_id)
         if conversation is None:
@@ -346,6 +411,10 @@ class RiskTracker:
         if author is None:
             author = conversation.authors[message.sender] = _AuthorState()
 
+        if author.spelled or (len(plain) == 1 and plain.isalnum()):
+            cues += _spelled_cues(author, plain, message.id, {c.name for c in cues})
+        else:
+            author.spell_context = plain[-SPELL_CONTEXT:]
         p = self.params
         if self.model is None or raw is None:
             window_logit = message_logit = p.cues_only_logit
@@ -358,16 +427,12 @@ class RiskTracker:
         author.messages += 1
         author.evidence += evidence
         for cue in cues:
+            author.last_used[cue.name] = author.messages
             if cue.name not in author.cues_seen:
                 author.cues_seen.add(cue.name)
                 author.tactics.append(
                     TacticSeen(cue.name, index, message.id, cue.evidence, cue.original)
                 )
-                stage = STAGE_OF.get(cue.name, 0)
-                if stage > author.stage_high:
-                    if author.stage_high:
-                        author.steps_forward += 1
-                    author.stage_high = stage
         # A message drives the risk by how far its own evidence (without the window) lies
         # above the benign prior.
         weight = self._evidence(message_logit, cues) - p.prior_evidence
@@ -383,11 +448,16 @@ class RiskTracker:
 
         bands = _bands(message.sender, participants)
         if cues and author.fast_path is None:
-            author.fast_path = _fast_path(author.cues_seen, *bands)
+            recent = {
+                name
+                for name, used in author.last_used.items()
+                if author.messages - used < p.fast_path_span
+            }
+            author.fast_path = _fast_path(recent, *bands)
         level = (author.evidence + p.prior_messages * p.prior_evidence) / (
             author.messages + p.prior_messages
         )
-        z = level + self._trajectory(author) + p.shift_for(*bands)
+        z = max(level, p.level_floor) + self._trajectory(author) + p.shift_for(*bands)
         if author.fast_path is not None:
             z = FAST_PATH_Z
         alert = False
@@ -428,8 +498,9 @@ class RiskTracker:
                         [t.tactic, t.message_index, t.message_id, t.evidence, t.original]
                         for t in a.tactics
                     ],
-                    "stage_high": a.stage_high,
-                    "steps_forward": a.steps_forward,
+                    "last_used": dict(a.last_used),
+                    "spelled": a.spelled,
+                    "spell_context": a.spell_context,
                     "fast_path": a.fast_path,
                     # Written out by hand: dataclasses.asdict deep-copies field by field
                     # and cost as much as the rest of the export.
@@ -484,8 +555,9 @@ class RiskTracker:
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,
                     tactics=tactics,
-                    stage_high=int(a.get("stage_high", 0)),
-                    steps_forward=int(a.get("steps_forward", 0)),
+                    last_used={str(k): int(v) for k, v in a.get("last_used", {}).items()},
+                    spelled=str(a.get("spelled", "")),
+                    spell_context=str(a.get("spell_context", "")),
                     fast_path=None if fast_path is None else str(fast_path),
                 )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:

@@ -6,7 +6,9 @@
 - Early warning (ordered conversations with a known predator): share of the conversation's
   messages read up to and including the first alert on a predator, and the share of such
   conversations alerted by their end.
-- False alerts: ordered conversations without any predator in which any author alerts.
+- False alerts: ordered conversations without any predator in which any author alerts. The
+  PAN-2012 adult stranger chats (VTPAN: flattened segments, both sides' sexual talk, ages
+  unknown) are counted apart from the real chat corpora, as `stranger_chat_*`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from childsafe.evaluation.streaming import AuthorStream
 
 F_BETA = 0.5
+STRANGER_CHAT_SOURCES = frozenset({"vtpan"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,8 @@ class Figures:
     grooming_conversations: int
     alerted_share: float | None
     median_share_read: float | None
+    stranger_chat_conversations: int = 0
+    stranger_chat_false_alerts: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,13 +107,15 @@ class Scorecard:
         tp = int((flagged & self.is_predator).sum())
         precision = tp / int(flagged.sum()) if flagged.any() else 0.0
         recall = tp / int(self.is_predator.sum()) if self.is_predator.any() else 0.0
-        benign = len(self.benign_peaks)
-        false_alerts = int((self.benign_peaks >= threshold).sum())
+        stranger = np.isin(self.benign_sources, list(STRANGER_CHAT_SOURCES))
+        alerted = self.benign_peaks >= threshold
+        benign = int((~stranger).sum())
+        false_alerts = int((alerted & ~stranger).sum())
         shares: list[float] = []
         for length, predators in self.grooming:
             firsts = [i for s in predators if (i := s.first_alert(threshold)) is not None]
             shares.append((min(firsts) + 1) / length if firsts else 1.0)
-        alerted = sum(
+        alerted_chats = sum(
             any(s.first_alert(threshold) is not None for s in predators)
             for _, predators in self.grooming
         )
@@ -125,8 +132,10 @@ class Scorecard:
             false_alert_conversations=false_alerts,
             false_alerts_per_1000=1000.0 * false_alerts / benign if benign else None,
             grooming_conversations=len(shares),
-            alerted_share=alerted / len(shares) if shares else None,
+            alerted_share=alerted_chats / len(shares) if shares else None,
             median_share_read=float(np.median(shares)) if shares else None,
+            stranger_chat_conversations=int(stranger.sum()),
+            stranger_chat_false_alerts=int((alerted & stranger).sum()),
         )
 
     def by_source(self, threshold: float) -> dict[str, dict[str, int]]:

@@ -51,7 +51,6 @@ _EMOJI_WORDS = {
     "📹": "video",
     "🤫": "secret",
     "🤐": "secret",
-    "🙈": "secret",
     "🏠": "home",
     "🏡": "home",
     "🎁": "gift",

@@ -30,6 +30,12 @@ DETECTOR = CueDetector(
         "matters",
         "old",
         "gap",
+        "acc",
+        "account",
+        "hacked",
+        "banned",
+        "deleted",
+        "old",
     ),
     patterns=[
         r"i'?m (?:actually|really|truly) " + _ADULT_AGE,
@@ -47,6 +53,7 @@ DETECTOR = CueDetector(
         r"{YOU} (?:act|seem|look|sound|talk) (?:so |way |much |a lot )?older",
         r"(?:don'?t|dont|do not|never) tell (?:any ?one|anybody|{YOUR} {PARENT}) (?:how old i am|"
         r"my age)",
+        r"(?:my )?old (?:one|acc|account) (?:got|was) (?:hacked|banned|deleted)",
     ],
     stage=Stage.RISK_ASSESSMENT,
     plain="lied about or played down their age or the age gap",

@@ -37,6 +37,7 @@ DETECTOR = CueDetector(
         "tomorrow",
         "tonight",
         "warning",
+        "countdown",
     ),
     patterns=[
         r"{YOU} (?:have|got|'?ve got|have got|only have|have only) (?:\d+|a few|one|two|five|"
@@ -49,10 +50,13 @@ DETECTOR = CueDetector(
         r"(?:by|before|until|till|til) (?:midnight|tonight|tomorrow morning|the end of the day)"
         r"(?: or| otherwise)",
         r"countdown (?:is on|starts|started)",
-        r"(?<!in )(?<!for )(?<!about )(?<!like )\b\d+ ?(?:mins?|minutes|hours?|hrs?|secs?|"
-        r"seconds)(?: left)?$",
+        # a bare countdown message: "20 mins", "45 min ava", "10 minutes left"
+        r"^\d+ ?(?:mins?|minutes|hours?|hrs?)(?: left)?(?! (?:late|away|ago|later|early|walk|"
+        r"drive|away))(?: [a-z]+)?$",
         r"(?:don\'?t|dont|do not) miss {YOUR} chance",
         r"(?:closes|ends|expires) (?:at|in|tonight)",
+        r"(?:^|(?<=[.!?] ))\d+ ?(?:mins?|minutes|hours?|hrs?)(?: left)?(?: [a-z]+)?$",
+        r"countdown \d+|\d+ ?(?:mins?|minutes|hours?|hrs?) countdown",
     ],
     stage=Stage.EXPLOITATION,
     plain="set a deadline or countdown",

@@ -1,6 +1,7 @@
 """Dares and self-harm coercion as coercion groups use them: loyalty "signs", humiliation
-dares, hurting oneself on demand, or a threat to hurt the child or their family (doxxing
-threats belong to threat_sextortion)."""
+dares, hurting oneself on demand, being told nobody would miss them. Threats to hurt or dox
+the child belong to threat_sextortion; plain insults ("kill yourself" in a game) are
+toxicity, not this tactic."""
 
 from childsafe.signals.base import CueDetector, Stage
 
@@ -34,21 +35,30 @@ DETECTOR = CueDetector(
         "tell",
         "tells",
         "world",
+        "initiation",
+        "want",
+        "exactly",
+        "everything",
+        "whatever",
     ),
     patterns=[
-        r"(?:cut|carve|burn|hurt|harm) (?:ur ?self|yourself|{YOUR} (?:arm|wrist|leg|skin|body))",
+        # hurting oneself on demand: for someone, on camera, as proof, or else
+        r"(?:cut|carve|burn|hurt|harm) (?:ur ?self|yourself|{YOUR} (?:arm|wrist|leg|skin|body))"
+        r" (?:for (?:us|me|the group)|on (?:cam|camera|vc|stream)|live|and (?:send|show|film)|"
+        r"to prove|or )",
         r"carve (?:my|our|the|a) (?:name|sign|initials|number)",
         r"(?:prove|show) (?:{YOUR}|ur) loyalty",
         r"(?:do|send|make) (?:a |{YOUR} |the )?(?:loyalty )?sign (?:for|to|like)",
-        r"(?:kill|end) (?:ur ?self|yourself|{YOUR} life)",
-        r"(?:hurt|kill) {YOUR} (?:family|{PARENT}|sister|brother|dog|cat)",
-        r"(?:we|i)(?:'?ll| will| gonna) (?:hurt|come for) {YOU}\b",
         r"(?:bleed|blood) (?:for|on) (?:us|me|the group|cam)",
         r"(?:to )?prove (?:{YOURE}|{YOU}\'?re|ur) (?:real|loyal|one of us|worthy)",
         r"{YOU} do what (?:the (?:family|group)|we|i) (?:asks?|says?|tells? {YOU})",
         r"for (?:their|{YOUR}|the|a) sign\b",
         r"no ?(?:one|body) would (?:miss|care about|notice) {YOU}",
         r"(?:the )?world (?:would be|is) better (?:off )?without {YOU}",
+        r"{YOU} do (?:exactly |everything |whatever )?what (?:the (?:family|group)|we|i) "
+        r"(?:say|tell {YOU}|want)",
+        r"(?:do|pass|complete|finish) (?:the |ur |{YOUR} |an? )?initiation",
+        r"initiation (?:task|dare|step|challenge)",
     ],
     stage=Stage.EXPLOITATION,
     plain="dared the child to hurt themselves or prove loyalty",

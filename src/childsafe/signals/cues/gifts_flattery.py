@@ -63,6 +63,17 @@ DETECTOR = CueDetector(
         "v",
         "vbucks",
         "vip",
+        "stop",
+        "thinking",
+        "think",
+        "dream",
+        "need",
+        "trust",
+        "favourite",
+        "favorite",
+        "look",
+        "fit",
+        "fine",
     ),
     patterns=[
         r"{YOURE} (?:so |very |really |actually |literally )?(?:beautiful|gorgeous|sexy|hot|"
@@ -83,6 +94,17 @@ DETECTOR = CueDetector(
         r"i(?:'?ll| will|'?d| would| can) be {YOUR} (?:bf|gf|boyfriend|girlfriend)",
         r"i(?:\'?ll| will| can| could) make {YOU} (?:one|a|an|some)\b",
         r"(?:want|wanna) (?:some |a |free |my |the )?" + _GAME_GIFTS + r"\?",
+        r"(?:can\'?t|couldn\'?t|cant|couldnt) stop thinking (?:about|of) {YOU}",
+        r"i (?:think|dream) (?:about|of) {YOU} (?:a lot|all the time|every)",
+        r"{YOU} (?:don\'?t|dont) need (?:her|him|them|{YOUR} (?:friends|mates|{PARENT})),? {YOU} "
+        r"(?:have|"
+        r"got) me",
+        r"(?:don\'?t|dont) {YOU} trust me|{YOU} can trust me|if {YOU} trust me",
+        r"{YOURE} (?:\w+ )?my (?:favou?rite|special)\b",
+        r"{YOU} look (?:so |even |really |actually )?(?:good|better|amazing|hot|cute|pretty|"
+        r"gorgeous|"
+        r"stunning|fit)",
+        r"{YOURE} (?:so |actually |really )?(?:fit|fine)\b",
     ],
     stage=Stage.RAPPORT,
     plain="flattered the child or offered gifts or game currency",

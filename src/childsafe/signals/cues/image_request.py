@@ -52,6 +52,18 @@ DETECTOR = CueDetector(
         "wearing",
         "web",
         "webcam",
+        "outfit",
+        "fit",
+        "mirror",
+        "private",
+        "special",
+        "personal",
+        "film",
+        "record",
+        "camera",
+        "cam",
+        "webcam",
+        "shots",
     ),
     patterns=[
         r"(?:send|show|post|share|email|snap|trade|swap) (?:me )?(?:a |an |some |more |"
@@ -71,7 +83,7 @@ DETECTOR = CueDetector(
         r"(?:send|show) (?:me )?(?:what|wat) {YOURE} wearing",
         r"what {ARE} {YOU} wearing",
         r"(?:show|let) me (?:see )?(?:more|everything|{YOUR} (?:body|outfit|room))",
-        r"(?:film|record) (?:it|ur ?self|yourself) (?:in|on|for)",
+        r"(?:film|record) (?:ur ?self|yourself)\b",
         r"(?:send|show|share) (?:me )?(?:some |a few |more |a |an )?(?!(?:me|a|an|the|some|more|"
         r"of|few) )[a-z]{{3,}} (?:{PIC}|shots|ones)\b"
         r"(?! of (?:the|a|an|this|that|it|my|his|her|their|our|them|him)\b)",
@@ -81,6 +93,17 @@ DETECTOR = CueDetector(
         r"holding a (?:paper|sign|note|card)",
         r"(?:on|in front of the) camera",
         r"(?:take|took|get) (?:those|these|the|some) [a-z-]+ (?:ones|shots)",
+        r"(?:send|show) (?:me )?(?:something|smth|sth|one) (?:a (?:bit|little) |bit |little "
+        r")?(?:more )?"
+        r"(?:private|spicy|special|sexy|naughty|personal)",
+        r"(?:outfit|fit|mirror) (?:check|pic|selfie)",
+        r"(?:private|special|personal) (?:video|vid|pic|photo|snap)s? of {YOU}",
+        r"(?:film|record) (?:it|ur ?self|yourself) in {YOUR} (?:room|bedroom|bathroom|bed)",
+        r"(?:photo|pic|snap) for (?:photo|pic|snap)",
+        r"(?:cam|camera|webcam) on\b",
+        r"(?:{PIC}|shots) (?:in|of {YOU} in) (?:ur |{YOUR} |a )?(?:swimwear|swimsuit|bikini|"
+        r"underwear|"
+        r"lingerie|bra|pyjamas|pajamas)",
     ],
     stage=Stage.SEXUALISATION,
     plain="asked for pictures, video or a camera switched on",

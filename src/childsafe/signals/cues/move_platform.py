@@ -77,6 +77,7 @@ DETECTOR = CueDetector(
         "hop",
         "jump",
         "private",
+        "we",
     ),
     patterns=[
         r"(?:text|txt|call|phone|ring|facetime|vc|video ?call|voice ?call) me",
@@ -103,6 +104,10 @@ DETECTOR = CueDetector(
         r"(?:join|come to|come in|hop in|hop on|jump in) (?:my |our |a |the )?(?:private )?(?:vc|"
         r"voice ?chat|call|server|world|group ?chat|discord|room)\b",
         r"private (?:world|server|vc|chat|group|room|instance)",
+        r"on (?:a )?(?:video|voice|facetime) call",
+        r"{YOU} (?:have|got|on) (?:snap(?:chat)?|sc|discord|telegram|whatsapp|insta(?:gram)?|"
+        r"kik)\b",
+        r"we (?:can|could|should) (?:vc|voice ?chat|video ?chat|facetime|call)\b",
     ],
     stage=Stage.ISOLATION,
     plain="asked to move to another app, a phone number, or a voice/video call",

@@ -43,24 +43,33 @@ DETECTOR = CueDetector(
         "venmo",
         "wire",
         "zelle",
+        "much",
+        "rest",
+        "gift",
     ),
     patterns=[
-        r"(?:pay|send|transfer|wire) (?:me |it |us )?(?:the )?(?:rest|more|now)?\s?(?:in |by |on "
-        r"|via |with |through )?" + _PAY,
-        r"(?:pay|send|buy) (?:me |us )?(?:a |an |some )?" + _PAY,
+        # a demand, not a report ("they will pay me 20 bucks", "he pays money to")
+        r"(?<!will )(?<!would )(?<!could )(?<!gonna )(?<!to )(?<!they )(?<!he )(?<!she )"
+        r"(?:pay|send|transfer|wire) (?:me|us) (?:the )?(?:rest |more )?(?:in |by |on |via )?"
+        + _PAY,
+        r"(?:pay|send|transfer|wire) (?:me |us )?(?:the rest |more )?(?:\$|£|€) ?\d+",
+        r"(?:pay|send|buy) (?:me |us )(?:a |an |some )?(?:gift ?cards?|steam cards?|itunes cards?)",
         r"(?:get|buy) (?:a |an |some )?(?:gift ?card|steam card|apple card|google play card|"
         r"amazon card|itunes card)",
         r"send (?:me )?the (?:code|card)",
-        r"(?:pay|paying) (?:up|now|me)\b",
+        r"pay up\b|pay (?:me )?now\b",
         r"{YOU} (?:owe|still owe) (?:me|us) " + _PAY,
-        r"(?:\$ ?\d+|£ ?\d+|\d+ (?:dollars|pounds|bucks)) (?:more|left|now|or)\b",
-        r"(?:in|on|by|via|through) (?:cash ?app|venmo|zelle|pay ?pal|bitcoin|btc|crypto|usdt)",
         r"(?:\$|£|€) ?\d+ (?:in |on |via |by )?(?:pay ?pal|cash ?app|venmo|zelle|btc|bitcoin|"
         r"crypto|usdt|gift ?cards?|steam|roblox|itunes|apple|amazon|google play)",
         r"(?:photo|pic|picture|screenshot) of the (?:code|card|back of the card)",
         r"(?:get|use|take|borrow) {YOUR} (?:mums?|moms?|dads?|parents\'?|mother\'?s|father\'?s) "
         r"(?:card|credit card|bank card|debit card)",
         r"(?:registration|portfolio|processing|admin|verification|unlock) fee",
+        r"(?:\$|£|€) ?\d+ or (?:a )?(?:gift ?cards?|cash ?app|crypto|bitcoin|btc|pay ?pal|venmo)",
+        r"send (?:me )?\d+ (?:now|today|tonight|more)\b",
+        r"gift ?cards? (?:then|now|instead)",
+        r"how much (?:money )?(?:do )?{YOU} (?:have|got)",
+        r"(?:now )?(?:send|pay|get) (?:me )?the rest\b",
     ],
     stage=Stage.EXPLOITATION,
     plain="demanded money, gift cards or crypto",

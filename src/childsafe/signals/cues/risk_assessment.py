@@ -46,7 +46,12 @@ DETECTOR = CueDetector(
         r"(?:is|r) {YOUR} door (?:locked|shut|closed)",
         r"who (?:else )?(?:is|r) (?:home|there|with {YOU})",
         r"(?:can|will) (?:anyone|anybody|{YOUR} {PARENT}) (?:hear|see) {YOU}",
-        r"(?:do|does) {YOUR} {PARENT} know (?:{YOU}|about|that|ur)\b",
+        r"(?:do|does) {YOUR} {PARENT} know\b",
+        r"{YOUR} {PARENT} (?:wouldn\'?t|wont|won\'?t|don\'?t|dont|doesn\'?t|doesnt) (?:even "
+        r")?(?:notice|know|"
+        r"find out|check|care)",
+        r"what time (?:do|does|will) {YOUR} {PARENT} (?:get home|get back|leave|go (?:out|to bed)|"
+        r"come home)",
     ],
     stage=Stage.RISK_ASSESSMENT,
     plain="checked whether the child is alone or watched by parents",

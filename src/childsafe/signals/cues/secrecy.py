@@ -42,9 +42,29 @@ DETECTOR = CueDetector(
         "trouble",
         "vanish",
         "wipe",
+        "interrupts",
+        "walks",
+        "comes",
+        "disturbs",
+        "block",
+        "flag",
+        "catch",
+        "filter",
+        "ban",
+        "mention",
+        "her",
+        "him",
+        "them",
+        "she",
+        "he",
+        "they",
+        "saw",
+        "knew",
+        "found",
     ),
     patterns=[
-        r"(?:don'?t|dont|do not|never|dnt|no) (?:tell|telling|say|mention|show) (?:any ?one|"
+        r"(?:don'?t|dont|do not|never|dnt|no) (?:tell|telling|say|mention|show) "
+        r"(?:(?:it|this|that|anything|us|me) (?:to )?)?(?:any ?one|"
         r"anybody|nobody|no ?one|{YOUR} {PARENT}|{YOUR} friends|this|about (?:me|us|this)|"
         r"ur (?:mates|friends|brother|sister)|{YOUR} (?:mates|teacher|coach))",
         r"our (?:little )?secret",
@@ -72,7 +92,16 @@ DETECTOR = CueDetector(
         r"teachers?|staff|admins?)",
         r"so {YOUR} {PARENT} (?:don\'?t|dont|can\'?t|cant|won\'?t|wont|doesn\'?t|doesnt) (?:hear|"
         r"see|know|find out|notice)",
-        r"(?:won\'?t|wont|will not|never) (?:show|tell) (?:it to )?(?:any ?one|anybody)",
+        r"(?:don\'?t|dont|do not|never) (?:tell|mention) (?:them|her|him) (?:about|that) (?:me|us|"
+        r"this|we)",
+        r"so no ?one (?:interrupts|walks in|comes in|disturbs)",
+        r"so (?:the )?(?:filter|mods?|moderators?|admins?|roblox|discord|the (?:app|game|chat)|it) "
+        r"(?:doesn'?t|dont|won'?t|wont|can'?t|cant) (?:block|flag|see|catch|filter|ban)",
+        r"tell (?:her|him|them|{YOUR} {PARENT}) {YOURE} (?:going to|at|staying at|sleeping at|with|"
+        r"round|over at)",
+        r"if (?:she|he|they|{YOUR} {PARENT}|my \w+) (?:saw|sees|knew|found out|finds out) (?:me|"
+        r"us|we|i) "
+        r"(?:talking|talk|chatting|texting)",
     ],
     stage=Stage.ISOLATION,
     plain="asked the child to keep a secret or hide the chat",

@@ -68,7 +68,16 @@ DETECTOR = CueDetector(
         "upload",
         "video",
         "videos",
-        "viral",
+        "list",
+        "goes",
+        "going",
+        "go",
+        "gets",
+        "get",
+        "out",
+        "want",
+        "report",
+        "block",
     ),
     patterns=[
         r"or (?:else )?i(?:'?ll| will| am gonna| gonna) (?:send|post|show|share|tag|leak|expose|"
@@ -94,15 +103,17 @@ DETECTOR = CueDetector(
         r"ruin {YOUR} life",
         r"or (?:else )?i (?:post|send|share|leak|show|tag|expose|upload) (?:it|them|{YOUR}|the|"
         r"every ?(?:one|body)|to)\b",
-        r"i (?:saved|screenshotted|recorded|have|got) (?:{YOUR}|the|every|all) ?(?:{PIC}|nudes|"
-        r"videos?|chats?|thing|everything)",
-        r"(?:i|we)(?:'?ll| will| gonna| can) (?:swat|dox+) {YOU}",
+        r"i(?:'ve)? (?:saved|screenshotted|screenshot|recorded) (?:{YOUR}|the|all|every) ?"
+        r"(?:{PIC}|nudes|videos?|chats?|thing|everything)",
+        r"i (?:have|got) (?:all )?{YOUR} (?:nudes|videos|chats)",
+        r"(?:i|we)(?:'?ll| will| gonna| can)? (?:swat|dox+) {YOU}",
         r"(?:thats|that'?s|this is) {YOUR} (?:followers|friends list|school|family)",
         r"(?:writing|write) the caption",
-        r"{YOU} (?:owe|still owe) me\b",
-        r"(?:go|goes|going) viral",
-        r"(?:and|or|then) (?:else )?(?:i|we)(?:\'?ll| will| gonna)? (?:post|send|share|leak|"
-        r"expose|show|upload|tag) (?:it|them|every|ur|{YOUR}|the|this|to|in)\b",
+        r"{YOU} (?:owe|still owe) me\b(?! (?:one|a favou?r|a drink|lunch|a beer))",
+        r"or (?:else )?(?:i|we)(?:\'?ll| will| gonna)? (?:post|send|share|leak|expose|show|upload|"
+        r"tag) (?:it|them|every|ur|{YOUR}|the|this|to|in)\b",
+        r"(?:and|then) (?:i|we)(?:\'?ll| will| gonna)? (?:post|leak|expose) (?:it|them|"
+        r"every\w*|{YOUR})\b",
         r"if (?:you|u) (?:don\'?t|dont|do not|won\'?t|wont) (?:pay|send)\b",
         r"(?:every ?(?:one|body)|{YOUR} (?:{PARENT}|friends|school|mum|mom)) (?:saw|sees|seeing|"
         r"see|knew|finds out) what {YOU} sent",
@@ -111,9 +122,17 @@ DETECTOR = CueDetector(
         r"i\'?(?:ll| will) put (?:them|it|those|these) (?:in|on) (?:the|{YOUR}|every)",
         r"send (?:the )?(?:cops|police|swat) to {YOUR}",
         # Said as a statement, not asked ("can i know where u live" asks for details).
-        r"(?:^|[.!?] )(?:we|i) (?:already )?(?:know|found|have|got) (?:where {YOU} live|"
+        r"(?:^|(?<=[.!?,] )|(?<=and )|(?<=but ))(?:we|i) (?:already )?(?:know|found|have|got) "
+        r"(?:where {YOU} live|"
         r"{YOUR} (?:address|street|house|school|insta))",
-        r"every ?(?:one|body) (?:will|is gonna|gonna|would) (?:think|believe|know)",
+        r"(?:all|they|family|every ?(?:one|body)|{YOUR} \w+) (?:will|is gonna|gonna|are gonna) see "
+        r"(?:the |{YOUR} )?{PIC}",
+        r"{YOUR} (?:followers?|followerz|following|friends?) list",
+        r"{YOUR} (?:{PIC}|nudes|videos?) (?:goes|is going|will go|gets|get) (?:out|online|public|"
+        r"posted|"
+        r"everywhere|to)",
+        r"{YOU} want {YOUR} {PARENT} to see (?:them|it|this|that)",
+        r"(?:report|block)(?: me)? and (?:i|we)(?:\'?ll| will)? (?:post|send|share|leak)",
     ],
     stage=Stage.EXPLOITATION,
     plain="threatened to expose or harm the child",
