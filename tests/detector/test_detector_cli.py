@@ -20,19 +20,25 @@ def last_json(output: str) -> dict[str, object]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def test_scan_examples_alerts_on_the_grooming_example_only(
+def test_scan_examples_alerts_on_the_grooming_examples_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["scan", str(EXAMPLES), "--json"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    alerts = [json.loads(line) for line in lines[:-1]]
-    assert {a["author_id"] for a in alerts} == {"example-adult-sam"}
-    alert = alerts[0]
+    alerts = {a["author_id"]: a for a in map(json.loads, lines[:-1])}
+    assert set(alerts) == {"example-adult-sam", "example-fake-peer"}
+    alert = alerts["example-adult-sam"]
     assert alert["conversation_id"] == "example-grooming-1"
     assert alert["score"] >= alert["threshold"] and alert["reasons"]
     assert alert["message_id"] == f"example-grooming-1-m{alert['message_index']}"
+    assert alert["age_context"] == "adult account -> 13-15" and alert["explanation"]
+    # The disguised sextortion alerts on the picture trade, before any threat, and shows
+    # the words as written beside their plain form.
+    sextortion = alerts["example-fake-peer"]
+    assert sextortion["message_index"] < 9 and sextortion["fast_path"]
+    assert {t["as_written"] for t in sextortion["tactics"]} >= {"tr4de p1cs"}
     assert json.loads(lines[-1]) == {
-        "conversations": 5, "messages": 42, "alerts": 1, "skipped_lines": 0
+        "conversations": 6, "messages": 53, "alerts": 2, "skipped_lines": 0
     }  # fmt: skip
 
 
@@ -65,10 +71,10 @@ def test_eval_jsonl_prints_figures_and_json(capsys: pytest.CaptureFixture[str]) 
     assert main(["eval", "--format", "jsonl", str(EXAMPLES), "--json"]) == 0
     out = capsys.readouterr().out
     figures = last_json(out)
-    assert figures["authors"] == 11 and figures["predators"] == 1
+    assert figures["authors"] == 13 and figures["predators"] == 2
     assert figures["precision"] == 1.0 and figures["recall"] == 1.0 and figures["f0_5"] == 1.0
     assert figures["benign_conversations"] == 4 and figures["false_alerts_per_1000"] == 0.0
-    assert figures["grooming_conversations"] == 1 and figures["alerted_share"] == 1.0
+    assert figures["grooming_conversations"] == 2 and figures["alerted_share"] == 1.0
     assert 0 < float(figures["median_share_read"]) <= 1  # type: ignore[arg-type]
     assert "F0.5" in out
 
@@ -110,9 +116,7 @@ def test_cue_triggers_never_hide_a_match(shared_data: Path) -> None:
     """A detector skips its patterns when none of its trigger words is present; on real
     development messages and the modern red-team chats (normalised, as the detector sees
     them) that shortcut must never change the outcome."""
-    from childsafe.corpora import bfpsr
-
-    from childsafe.corpora import redteam
+    from childsafe.corpora import bfpsr, redteam
     from childsafe.signals.normalise import normalise
 
     path = shared_data / "pj-bfpsr2022" / "PJ_conversations-dev.jsonl.xz"
@@ -126,3 +130,30 @@ def test_cue_triggers_never_hide_a_match(shared_data: Path) -> None:
         for detector in DETECTORS:
             full = detector.pattern.search(text) is not None
             assert (detector.detect(text, None, tokens) is not None) == full, (detector.name, text)
+
+
+def test_eval_redteam_prints_the_modern_figures(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "--format", "redteam", str(shared_data / "redteam-dev"), "--json"]) == 0
+    out = capsys.readouterr().out
+    figures = last_json(out)
+    assert figures["modern_lookalikes"] == 107 and figures["modern_sextortion_chats"] >= 10
+    assert 0.0 <= figures["modern_authors_alerted"] <= 1.0
+    assert "disguised (filter-evasion) chats alerted" in out
+
+
+def test_eval_translated_segments_are_counted_per_segment(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = shared_data / "vtpan-translated" / "vtpan-val-german-dev.csv.xz"
+    assert main(["eval", "--format", "vtpan-translated", str(path), "--json"]) == 0
+    out = capsys.readouterr().out
+    figures = last_json(out)
+    assert figures["grooming_conversations"] == 83 and figures["benign_conversations"] == 587
+    assert "precision" not in out.split("\n")[1]  # no author-level line: speakers are unknown
+
+
+def test_peer_needs_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--format", "jsonl", str(EXAMPLES), "--peer"]) == 2
+    assert "--peer needs --cv" in capsys.readouterr().err

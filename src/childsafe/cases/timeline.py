@@ -71,32 +71,28 @@ def _alert_flags(alert: Alert) -> dict[str, list[Flag]]:
     flags: dict[str, list[Flag]] = {}
 
     def add(message_id: str, label: str, detail: str, why: str) -> None:
-        flag = Flag("alert", label, detail, why)
-        if flag not in flags.setdefault(message_id, []):
-            flags[message_id].append(flag)
+        _merge(flags, {message_id: [Flag("alert", label, detail, why)]})
 
     for reason in alert.reasons:
         rule = str(reason.get("rule") or "")
         why = str(reason.get("description") or rule.replace("_", " "))
+        tactics = [t for t in reason.get("tactics") or [] if isinstance(t, dict)]
+        for tactic in tactics:
+            if tactic.get("message_id"):
+                add(str(tactic["message_id"]), *_tactic_words(tactic, "matched"), why)
         for driver in reason.get("messages") or []:
-            add(
-                str(driver.get("message_id")),
-                _words(driver.get("cues") or []) or "risk",
-                str(driver.get("excerpt") or ""),
-                why,
-            )
-        for tactic in reason.get("tactics") or []:
-            if isinstance(tactic, dict) and tactic.get("message_id"):
-                matched = str(tactic.get("matched") or "")
-                written = str(tactic.get("as_written") or "")
-                shown = f'"{matched}"' + (
-                    f' (written "{written}")' if written not in ("", matched) else ""
+            message_id = str(driver.get("message_id"))
+            if message_id not in flags:  # a message flagged with its tactics says it already
+                add(
+                    message_id,
+                    _words(driver.get("cues") or []) or "wording like known groomers'",
+                    str(driver.get("excerpt") or ""),
+                    why,
                 )
-                add(str(tactic["message_id"]), str(tactic.get("meaning") or ""), shown, why)
         cues = [cue for cue in reason.get("cues") or [] if isinstance(cue, dict)]
         if cues:
-            evidence = "; ".join(str(cue.get("evidence") or "") for cue in cues)
-            add(alert.message_id, _words(cue.get("name") for cue in cues), evidence, why)
+            for cue in cues:
+                add(alert.message_id, *_tactic_words(cue, "evidence"), why)
         elif reason.get("message_id"):  # the detector's own Reason shape (contract A)
             add(
                 str(reason["message_id"]),
@@ -119,10 +115,27 @@ def _report_flags(report: Report) -> dict[str, list[Flag]]:
     }
 
 
+def _tactic_words(tactic: Mapping[str, Any], matched_key: str) -> tuple[str, str]:
+    """(label, detail) of a tactic or cue: its meaning, the words matched and, when the sender
+    disguised them, the words as written."""
+    label = str(tactic.get("meaning") or _words([tactic.get("tactic") or tactic.get("name")]))
+    matched = str(tactic.get(matched_key) or "")
+    written = str(tactic.get("as_written") or "")
+    if written and written != matched:
+        return label, f"{matched}, written “{written}”"
+    return label, matched
+
+
 def _merge(target: dict[str, list[Flag]], more: Mapping[str, list[Flag]]) -> None:
+    """Add the flags a message does not show yet: the same words found by another rule or
+    alert are shown once, with the first rule that used them."""
     for message_id, flags in more.items():
         existing = target.setdefault(message_id, [])
-        existing.extend(flag for flag in flags if flag not in existing)
+        shown = {(f.source, f.label, f.detail) for f in existing}
+        for flag in flags:
+            if (flag.source, flag.label, flag.detail) not in shown:
+                existing.append(flag)
+                shown.add((flag.source, flag.label, flag.detail))
 
 
 def load_case(

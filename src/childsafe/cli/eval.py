@@ -40,7 +40,7 @@ from childsafe.evaluation.crossval import (
     relative_to,
 )
 from childsafe.evaluation.metrics import Figures, Scorecard
-from childsafe.evaluation.modern import modern_figures
+from childsafe.evaluation.modern import modern_figures, tactic_rates
 from childsafe.evaluation.streaming import AuthorStream, run_streams
 from childsafe.model import AgeBand, Conversation, Participant
 
@@ -190,7 +190,10 @@ def summary(figures: Figures) -> dict[str, Any]:
 
 
 def measure(
-    args: argparse.Namespace, streams: list[AuthorStream], threshold: float
+    args: argparse.Namespace,
+    streams: list[AuthorStream],
+    threshold: float,
+    with_tactics: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
     """The figures of one detector's streams: a JSON-able dict and the lines to print."""
     card = Scorecard(streams)
@@ -204,6 +207,8 @@ def measure(
         modern = modern_figures(relative, rows)
         result.update(modern.as_dict())
         lines += modern.lines()
+        if with_tactics:
+            lines += tactic_rates(list(rows.values()))
     return result, lines
 
 
@@ -236,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
     for line in lines:
         print("  " + line)
     if peer is not None:
-        peer_result, peer_lines = measure(args, peer, 0.0)
+        peer_result, peer_lines = measure(args, peer, 0.0, with_tactics=False)
         result["peer"] = peer_result
         print("peer (PAN-2012 style: char 3-5-gram TF-IDF + linear SVM, same folds):")
         for line in peer_lines:

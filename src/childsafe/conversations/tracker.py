@@ -22,12 +22,12 @@ score = sigmoid(max(level, level_floor) + trajectory + age shift); the alert fir
 first message where it reaches the threshold. A fast path alerts at once, whatever the
 history length, on combinations that are never benign when they come close together
 (within fast_path_span of the author's messages): a threat with a payment demand or
-deadline, a payment demand after asking for images, an image request plus secrecy from an
-older or unknown sender to a child, a self-harm or loyalty dare. Words spelled one letter
-per message are read back together. Every author of a conversation is tracked
-apart, so a group chat can have several offenders. State per author is a handful of
-numbers, the tactics seen (at most one entry per tactic) and the top few messages, so a
-message costs O(1) whatever the history.
+deadline, a payment demand with a deadline, a payment demand after asking for images, an
+image request plus secrecy from an older or unknown sender to a child, a self-harm or
+loyalty dare. Words spelled one letter per message are read back together. Every author of
+a conversation is tracked apart, so a group chat can have several offenders. State per
+author is a handful of numbers, the tactics seen (at most one entry per tactic) and the top
+few messages, so a message costs O(1) whatever the history.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ class TrackerParams:
     # The text model scores a window of the author's recent messages whose sums decay by
     # this factor per message (about ten messages, the training window).
     window_decay: float = 0.9
-    adult_to_child_shift: float = 1.5
+    adult_to_child_shift: float = 1.0
     older_child_to_younger_shift: float = 1.0
     adult_to_adult_shift: float = -1.5
     threshold_z: float = 1.0
@@ -249,6 +249,9 @@ class _AuthorState:
     tactics: list[TacticSeen] = field(default_factory=list)
     last_used: dict[str, int] = field(default_factory=dict)
     fast_path: str | None = None
+    # How many of the author's messages carried a tactic: one message alone never alerts
+    # through the trajectory (only through the fast path).
+    tactic_messages: int = 0
     # Letters sent one per message so far, and the end of the message before them.
     spelled: str = ""
     spell_context: str = ""
@@ -273,6 +276,8 @@ def _fast_path(seen: set[str], own: AgeBand, youngest: AgeBand | None) -> str | 
         return "a threat together with a payment demand (sextortion)"
     if "threat_sextortion" in seen and "countdown" in seen:
         return "a threat together with a deadline (sextortion)"
+    if "payment_demand" in seen and "countdown" in seen:
+        return "a payment demand with a deadline (extortion)"
     if "payment_demand" in seen and not seen.isdisjoint({"image_request", "sexual"}):
         return "a payment demand after asking for images or sexual talk (sextortion)"
     if "image_request" in seen and "secrecy" in seen:
@@ -370,6 +375,8 @@ class RiskTracker:
         """Fresh tactics' weights, steps forward through the stages in the order the
         author first used them, and access + exploitation together."""
         p = self.params
+        if author.tactic_messages < 2:
+            return 0.0
         now = author.messages
         total = 0.0
         high = steps = 0
@@ -426,6 +433,7 @@ class RiskTracker:
         evidence = self._evidence(window_logit, cues)
         author.messages += 1
         author.evidence += evidence
+        author.tactic_messages += bool(cues)
         for cue in cues:
             author.last_used[cue.name] = author.messages
             if cue.name not in author.cues_seen:
@@ -499,6 +507,7 @@ class RiskTracker:
                         for t in a.tactics
                     ],
                     "last_used": dict(a.last_used),
+                    "tactic_messages": a.tactic_messages,
                     "spelled": a.spelled,
                     "spell_context": a.spell_context,
                     "fast_path": a.fast_path,
@@ -556,6 +565,7 @@ class RiskTracker:
                     top=top,
                     tactics=tactics,
                     last_used={str(k): int(v) for k, v in a.get("last_used", {}).items()},
+                    tactic_messages=int(a.get("tactic_messages", len(a["cues_seen"]))),
                     spelled=str(a.get("spelled", "")),
                     spell_context=str(a.get("spell_context", "")),
                     fast_path=None if fast_path is None else str(fast_path),

@@ -18,6 +18,7 @@ import numpy as np
 
 from childsafe.corpora.redteam import DISGUISED_KIND, SEXTORTION_KINDS, RedTeamConversation
 from childsafe.evaluation.streaming import AuthorStream
+from childsafe.signals.cues import CUE_NAMES, detect_cues
 from childsafe.signals.normalise import normalise
 
 _THREAT_OR_MONEY = re.compile(
@@ -124,3 +125,28 @@ def modern_figures(
         sextortion_chats=sextortion,
         sextortion_before_answer=before,
     )
+
+
+def tactic_rates(rows: Sequence[RedTeamConversation]) -> list[str]:
+    """Per tactic: the share of offenders' lines it fires on, and of the benign look-alikes'
+    lines (which share cues with grooming on purpose). Lines, not conversations: a tactic
+    that fires everywhere in the look-alikes is one the trajectory must not trust."""
+    fired = {name: [0, 0] for name in CUE_NAMES}
+    totals = [0, 0]
+    for row in rows:
+        conversation = row.conversation
+        for m in conversation.messages:
+            if row.grooming and m.sender not in conversation.predator_ids:
+                continue  # victims' lines are neither offence nor look-alike
+            side = 0 if row.grooming else 1
+            totals[side] += 1
+            for cue in detect_cues(m.text):
+                fired[cue.name][side] += 1
+    lines = [
+        f"tactic lines fired: offenders' {totals[0]:,} lines | benign look-alikes' {totals[1]:,}"
+    ]
+    lines += [
+        f"  {name:<18} {g / max(totals[0], 1):6.1%} | {b / max(totals[1], 1):6.1%}"
+        for name, (g, b) in fired.items()
+    ]
+    return lines

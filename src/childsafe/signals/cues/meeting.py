@@ -43,7 +43,9 @@ DETECTOR = CueDetector(
     ),
     patterns=[
         r"meet (?:up|{YOU}|me|in person|irl|some ?time|at|tmrw|tomorrow|tonight|after)",
-        r"(?:pick|picking|collect) {YOU} up",
+        # the sender offering the lift, not "grandma is picking you up"
+        r"(?:i(?:'?ll| will| can| could| am|'m)?|let me|lemme|i'?m) (?:come )?(?:pick|picking|"
+        r"collect) {YOU} up",
         r"(?:come|coming|drive|driving) (?:over|up|down) (?:to|there|here)",
         r"come (?:over|to) (?:my|{YOUR}) (?:house|place|apartment|apt|flat|room|car)",
         r"where (?:can|could|should|do) (?:we|i) meet",

@@ -78,6 +78,10 @@ DETECTOR = CueDetector(
         "jump",
         "private",
         "we",
+        "wanna",
+        "let",
+        "lets",
+        "shall",
     ),
     patterns=[
         r"(?:text|txt|call|phone|ring|facetime|vc|video ?call|voice ?call) me",
@@ -108,6 +112,8 @@ DETECTOR = CueDetector(
         r"{YOU} (?:have|got|on) (?:snap(?:chat)?|sc|discord|telegram|whatsapp|insta(?:gram)?|"
         r"kik)\b",
         r"we (?:can|could|should) (?:vc|voice ?chat|video ?chat|facetime|call)\b",
+        r"(?:wanna|want to|shall we|can we|let'?s) (?:vc|video ?call|video ?chat|facetime|"
+        r"voice ?call|voice ?chat)\b",
     ],
     stage=Stage.ISOLATION,
     plain="asked to move to another app, a phone number, or a voice/video call",
