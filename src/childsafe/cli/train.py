@@ -32,7 +32,7 @@ def add_calibration_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="folds and SGD seed (default 0)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     parser.add_argument(
-        "--min-precision", type=float, default=0.96,
+        "--min-precision", type=float, default=0.97,
         help="threshold choice: lowest threshold with at least this author-level precision",
     )  # fmt: skip
     parser.add_argument(

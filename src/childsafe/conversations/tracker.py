@@ -116,14 +116,10 @@ class RiskUpdate:
         if self.fast_path:
             lines.append(f"Alerted at once: {self.fast_path}.")
         for seen in self.tactics:
-            said = (
-                seen.evidence
-                if seen.original in ("", seen.evidence)
-                else (f"{seen.evidence}" + f' (written "{seen.original}")')
-            )
-            lines.append(
-                f'Message #{seen.message_index} ({seen.message_id}): {seen.plain}: "{said}"'
-            )
+            said = f'"{seen.evidence}"'
+            if seen.original not in ("", seen.evidence):
+                said += f' (written "{seen.original}")'
+            lines.append(f"Message #{seen.message_index} ({seen.message_id}): {seen.plain}: {said}")
         if not self.tactics:
             lines.append(
                 "No tactic named: the text model found this author's wording close to that "
