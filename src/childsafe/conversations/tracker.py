@@ -107,8 +107,15 @@ class RiskUpdate:
     # any), the age context in words and how much the text model alone contributed.
     tactics: tuple[TacticSeen, ...] = ()
     fast_path: str | None = None
-    age_context: str = ""
+    # (sender's band, youngest other band or None): see age_context.
+    bands: tuple[AgeBand, AgeBand | None] | None = None
     model_level: float = 0.0
+
+    @property
+    def age_context(self) -> str:
+        """The sender's and the youngest recipient's bands in words ("adult account ->
+        13-15"); built only when asked (most updates are never explained)."""
+        return age_context(*self.bands) if self.bands is not None else ""
 
     def explanation(self) -> list[str]:
         """Plain-word lines a moderator can judge in seconds."""
@@ -251,6 +258,8 @@ class _AuthorState:
     # Letters sent one per message so far, and the end of the message before them.
     spelled: str = ""
     spell_context: str = ""
+    # The top reasons heaviest first (derived from top, kept so a message needs no sort).
+    ranked: tuple[Reason, ...] = ()
     # Min-heap of (weight, sequence, Reason): the TOP_REASONS heaviest messages so far.
     top: list[tuple[float, int, Reason]] = field(default_factory=list)
 
@@ -262,6 +271,10 @@ class _ConversationState:
 
 
 _SEVERITY: dict[str, float] = {d.name: d.severity for d in DETECTORS}
+
+
+def _ranked(top: list[tuple[float, int, Reason]]) -> tuple[Reason, ...]:
+    return tuple(r for _, _, r in sorted(top, key=lambda e: (-e[0], e[1])))
 
 
 def _fast_path(seen: set[str], own: AgeBand, youngest: AgeBand | None) -> str | None:
@@ -440,15 +453,16 @@ class RiskTracker:
         # A message drives the risk by how far its own evidence (without the window) lies
         # above the benign prior.
         weight = self._evidence(message_logit, cues) - p.prior_evidence
-        if weight > 0:
+        if weight > 0 and (len(author.top) < TOP_REASONS or weight > author.top[0][0]):
             reason = Reason(
                 message.id, tuple(c.name for c in cues), excerpt(message.text), round(weight, 3)
             )
             entry = (weight, index, reason)
             if len(author.top) < TOP_REASONS:
                 heapq.heappush(author.top, entry)
-            elif weight > author.top[0][0]:
+            else:
                 heapq.heapreplace(author.top, entry)
+            author.ranked = _ranked(author.top)
 
         bands = _bands(message.sender, participants)
         if cues and author.fast_path is None:
@@ -468,7 +482,7 @@ class RiskTracker:
         if author.alerted_at is None and z >= p.threshold_z:
             author.alerted_at = index
             alert = True
-        reasons = tuple(r for _, _, r in sorted(author.top, key=lambda e: (-e[0], e[1])))
+        reasons = author.ranked
         return RiskUpdate(
             conversation_id=conversation_id,
             author_id=message.sender,
@@ -480,7 +494,7 @@ class RiskTracker:
             reasons=reasons,
             tactics=tuple(author.tactics),
             fast_path=author.fast_path,
-            age_context=age_context(*bands),
+            bands=bands,
             model_level=level,
         )
 
@@ -559,6 +573,7 @@ class RiskTracker:
                     cues_seen=cues_seen,
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,
+                    ranked=_ranked(top),
                     tactics=tactics,
                     last_used={str(k): int(v) for k, v in a.get("last_used", {}).items()},
                     tactic_messages=int(a.get("tactic_messages", len(a["cues_seen"]))),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -52,22 +53,27 @@ class Cue:
 
 
 _TOKEN = re.compile(r"[a-z0-9'#]+")
+# A token of three or more digits (a token is a maximal run of _TOKEN's characters).
+_NUMBER = re.compile(r"(?<![a-z0-9'#])[0-9]{3,}(?![a-z0-9'#])")
 DIGITS = "<digits>"
 MONEY = "<money>"
 
 
-def message_tokens(text: str) -> frozenset[str]:
+def message_tokens(text: str) -> AbstractSet[str]:
     """The lower-cased tokens of a message (plus DIGITS when it holds a 3+ digit number and
-    MONEY when it holds a currency sign),
-    which cue detectors check against their trigger words before running their patterns."""
-    tokens = set(_TOKEN.findall(text.lower()))
-    if any(t.isdigit() and len(t) >= 3 for t in tokens):
+    MONEY when it holds a currency sign), which cue detectors check against their trigger
+    words before running their patterns. Runs on every message: C-level calls only, where
+    it can."""
+    lowered = text.lower()
+    tokens = set(_TOKEN.findall(lowered))
+    if _NUMBER.search(lowered):
         tokens.add(DIGITS)
     if "$" in text or "£" in text or "€" in text:
         tokens.add(MONEY)
-    for token in [t for t in tokens if "'" in t or "#" in t]:
-        tokens.update(token.replace("#", " # ").replace("'", " ").split())
-    return frozenset(tokens)
+    if "'" in lowered or "#" in lowered:
+        for token in [t for t in tokens if "'" in t or "#" in t]:
+            tokens.update(token.replace("#", " # ").replace("'", " ").split())
+    return tokens
 
 
 class CueDetector:
@@ -102,7 +108,7 @@ class CueDetector:
         body = "|".join(f"(?:{p.format(**SPELLINGS)})" for p in patterns)
         self.pattern = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.IGNORECASE)
 
-    def search(self, text: str, tokens: frozenset[str] | None = None) -> re.Match[str] | None:
+    def search(self, text: str, tokens: AbstractSet[str] | None = None) -> re.Match[str] | None:
         """The first match in (normalised) text, or None; skips the patterns when no
         trigger word is among the tokens."""
         if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
@@ -110,7 +116,7 @@ class CueDetector:
         return self.pattern.search(text)
 
     def detect(
-        self, text: str, message_id: str | None = None, tokens: frozenset[str] | None = None
+        self, text: str, message_id: str | None = None, tokens: AbstractSet[str] | None = None
     ) -> Cue | None:
         match = self.search(text, tokens)
         if match is None:

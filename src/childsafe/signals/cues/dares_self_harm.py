@@ -21,9 +21,12 @@ DETECTOR = CueDetector(
         "dare",
         "die",
         "end",
+        "everything",
+        "exactly",
         "family",
         "harm",
         "hurt",
+        "initiation",
         "kill",
         "loyalty",
         "miss",
@@ -34,12 +37,8 @@ DETECTOR = CueDetector(
         "sign",
         "tell",
         "tells",
-        "world",
-        "initiation",
-        "want",
-        "exactly",
-        "everything",
         "whatever",
+        "world",
     ),
     patterns=[
         # hurting oneself on demand: for someone, on camera, as proof, or else
@@ -55,8 +54,8 @@ DETECTOR = CueDetector(
         r"for (?:their|{YOUR}|the|a) sign\b",
         r"no ?(?:one|body) would (?:miss|care about|notice) {YOU}",
         r"(?:the )?world (?:would be|is) better (?:off )?without {YOU}",
-        r"{YOU} do (?:exactly |everything |whatever )?what (?:the (?:family|group)|we|i) "
-        r"(?:say|tell {YOU}|want)",
+        r"{YOU} do (?:exactly |everything |whatever )what (?:the (?:family|group)|we|i) "
+        r"(?:say|tell {YOU}|want|asks?)",
         r"(?:do|pass|complete|finish) (?:the |ur |{YOUR} |an? )?initiation",
         r"initiation (?:task|dare|step|challenge)",
     ],
