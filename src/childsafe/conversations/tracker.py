@@ -289,15 +289,18 @@ def _fast_path(seen: set[str], own: AgeBand, youngest: AgeBand | None) -> str | 
         return "a payment demand with a deadline (extortion)"
     if "payment_demand" in seen and not seen.isdisjoint({"image_request", "sexual"}):
         return "a payment demand after asking for images or sexual talk (sextortion)"
-    if "image_request" in seen and "secrecy" in seen:
-        to_child = youngest is not None and youngest is not AgeBand.ADULT
-        older = (
+    if (
+        "image_request" in seen
+        and "secrecy" in seen
+        and youngest is not None
+        and youngest is not AgeBand.ADULT
+        and (
             own is AgeBand.UNKNOWN
             or youngest is AgeBand.UNKNOWN
-            or _AGE_ORDER[own] > _AGE_ORDER[youngest]  # type: ignore[index]
+            or _AGE_ORDER[own] > _AGE_ORDER[youngest]
         )
-        if to_child and older:
-            return "an image request together with a request for secrecy, to a child"
+    ):
+        return "an image request together with a request for secrecy, to a child"
     return None
 
 
