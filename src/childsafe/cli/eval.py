@@ -87,8 +87,6 @@ def load(corpus_format: str, path: Path, predators: Path | None) -> list[Convers
         return list(koutli.load(path))
     if corpus_format == "bfpsr":
         return list(bfpsr.load(path))
-    if corpus_format == "redteam":
-        return [r.conversation for r in redteam.load(path)]
     if corpus_format == "vtpan-translated":
         return list(vtpan_translated.load(path))
     conversations = list(jsonl.read_conversations(path))
@@ -108,15 +106,15 @@ def with_assumed_ages(conversation: Conversation) -> Conversation:
         Participant(p.id, AgeBand.ADULT if p.id in conversation.predator_ids else AgeBand.AGE_13_15)
         for p in conversation.participants
     ]
-    return Conversation(
-        conversation.conversation_id, participants, conversation.messages, conversation.predator_ids
-    )
+    return replace(conversation, participants=participants)
 
 
 def shipped_streams(
     args: argparse.Namespace, conversations: list[Conversation]
 ) -> tuple[list[AuthorStream], float]:
     tracker = RiskTracker.default()
+    if args.assume_ages:
+        conversations = [with_assumed_ages(c) for c in conversations]
     ordered = args.corpus_format != "pj-koutli"
     source = source_of(args.corpus_format)
     items: list[tuple[str, Conversation, bool]] = [(source, c, ordered) for c in conversations]
@@ -176,8 +174,7 @@ def cross_validated_streams(
 
 
 def _aged(unit: Unit) -> Unit:
-    return Unit(unit.source, unit.group, with_assumed_ages(unit.conversation), unit.ordered,
-                unit.weight)  # fmt: skip
+    return replace(unit, conversation=with_assumed_ages(unit.conversation))
 
 
 def summary(figures: Figures) -> dict[str, Any]:
@@ -193,14 +190,15 @@ def measure(
     args: argparse.Namespace,
     streams: list[AuthorStream],
     threshold: float,
+    rows: dict[str, redteam.RedTeamConversation] | None,
     with_tactics: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The figures of one detector's streams: a JSON-able dict and the lines to print."""
+    """The figures of one detector's streams: a JSON-able dict and the lines to print;
+    with redteam-dev's `rows` (by conversation id) also its modern-grooming figures."""
     card = Scorecard(streams)
     result = summary(card.figures(threshold))
     lines = list(report_lines(result, card.by_source(threshold), args.corpus_format))
-    if args.corpus_format == "redteam":
-        rows = {r.conversation.conversation_id: r for r in redteam.load(args.path)}
+    if rows is not None:
         relative = [
             replace(s, scores=s.scores - threshold) for s in streams if s.source == REDTEAM_SOURCE
         ]
@@ -217,9 +215,12 @@ def run(args: argparse.Namespace) -> int:
         print("error: --peer needs --cv K (the peer is trained per fold)", file=sys.stderr)
         return 2
     try:
-        conversations = load(args.corpus_format, args.path, args.predators)
-        if args.assume_ages:
-            conversations = [with_assumed_ages(c) for c in conversations]
+        rows = None
+        if args.corpus_format == "redteam":
+            rows = {r.conversation.conversation_id: r for r in redteam.load(args.path)}
+            conversations = [r.conversation for r in rows.values()]
+        else:
+            conversations = load(args.corpus_format, args.path, args.predators)
         peer: list[AuthorStream] | None = None
         if args.cv:
             streams, thresholds, peer = cross_validated_streams(args, conversations)
@@ -235,13 +236,13 @@ def run(args: argparse.Namespace) -> int:
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    result, lines = measure(args, streams, threshold)
+    result, lines = measure(args, streams, threshold, rows)
     result.update(note)
     print("childsafe:")
     for line in lines:
         print("  " + line)
     if peer is not None:
-        peer_result, peer_lines = measure(args, peer, 0.0, with_tactics=False)
+        peer_result, peer_lines = measure(args, peer, 0.0, rows, with_tactics=False)
         result["peer"] = peer_result
         print("peer (PAN-2012 style: char 3-5-gram TF-IDF + linear SVM, same folds):")
         for line in peer_lines:

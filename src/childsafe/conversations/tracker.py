@@ -35,7 +35,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from childsafe.model import AgeBand, Message, Participant
@@ -52,6 +52,7 @@ STATE_VERSION = 3
 READABLE_STATE_VERSIONS = (1, 2, 3)
 STAGE_OF: dict[str, Stage] = {d.name: d.stage for d in DETECTORS}
 PLAIN: dict[str, str] = {d.name: d.plain for d in DETECTORS}
+_SEVERITY: dict[str, float] = {d.name: d.severity for d in DETECTORS}
 # Tactics that give an offender access to a child unseen, and those that exploit it.
 ACCESS_TACTICS = frozenset({"secrecy", "risk_assessment", "age_deception"})
 EXPLOIT_TACTICS = frozenset(
@@ -103,13 +104,12 @@ class RiskUpdate:
     alert: bool
     cues: tuple[Cue, ...]
     reasons: tuple[Reason, ...]
-    # The author's tactics in the order first seen, the fast-path rule that fired (if
-    # any), the age context in words and how much the text model alone contributed.
+    # The author's tactics in the order first seen and the fast-path rule that fired (if
+    # any).
     tactics: tuple[TacticSeen, ...] = ()
     fast_path: str | None = None
     # (sender's band, youngest other band or None): see age_context.
     bands: tuple[AgeBand, AgeBand | None] | None = None
-    model_level: float = 0.0
 
     @property
     def age_context(self) -> str:
@@ -119,7 +119,8 @@ class RiskUpdate:
 
     def explanation(self) -> list[str]:
         """Plain-word lines a moderator can judge in seconds."""
-        lines = [f"Age context: {self.age_context}."] if self.age_context else []
+        context = self.age_context
+        lines = [f"Age context: {context}."] if context else []
         if self.fast_path:
             lines.append(f"Alerted at once: {self.fast_path}.")
         for seen in self.tactics:
@@ -181,12 +182,10 @@ class TrackerParams:
         data["cue_weights"] = dict(self.cue_weights)
         return data
 
-    def age_shift(self, sender: str, participants: Sequence[Participant]) -> float:
-        """How the age bands of sender and recipients move the risk. Bands inform, never
-        silence: unknown ages and a child account sending add nothing and take nothing."""
-        return self.shift_for(*_bands(sender, participants))
-
     def shift_for(self, own: AgeBand, youngest: AgeBand | None) -> float:
+        """How the sender's band and the youngest recipient's (see _bands) move the risk.
+        Bands inform, never silence: unknown ages and a child account sending add nothing
+        and take nothing."""
         if own is AgeBand.ADULT:
             if youngest is None or youngest is AgeBand.UNKNOWN:
                 return 0.0
@@ -245,10 +244,9 @@ class _AuthorState:
     evidence: float = 0.0
     window_total: float = 0.0
     window_count: float = 0.0
-    cues_seen: set[str] = field(default_factory=set)
     alerted_at: int | None = None
     # Trajectory: tactics in the order first used, the author's message number when each
-    # was last used, and the fast-path rule that fired.
+    # was last used (its keys are the tactics seen), and the fast-path rule that fired.
     tactics: list[TacticSeen] = field(default_factory=list)
     last_used: dict[str, int] = field(default_factory=dict)
     fast_path: str | None = None
@@ -268,9 +266,6 @@ class _AuthorState:
 class _ConversationState:
     messages: int = 0
     authors: dict[str, _AuthorState] = field(default_factory=dict)
-
-
-_SEVERITY: dict[str, float] = {d.name: d.severity for d in DETECTORS}
 
 
 def _ranked(top: list[tuple[float, int, Reason]]) -> tuple[Reason, ...]:
@@ -319,19 +314,17 @@ def _spelled_cues(
             return ()
         before = author.spell_context
         joined = f"{before} {author.spelled}"
+        # the message before the letters was read on its own when it came
+        already = found | {c.name for c in detect_cues(before, message_id, before)}
     else:
-        before = plain
         joined = f"{author.spelled} {plain}" if len(author.spelled) >= 3 else ""
         author.spelled = ""
         author.spell_context = plain[-SPELL_CONTEXT:]
         if not joined:
             return ()
-    already = found | {c.name for c in detect_cues(before, message_id, before)}
-    return tuple(
-        replace(c, original=c.evidence)
-        for c in detect_cues(joined, message_id, joined)
-        if c.name not in already
-    )
+        already = found  # this message's own tactics
+    # `joined` is already plain text, so the words as written are the words matched
+    return tuple(c for c in detect_cues(joined, message_id, joined) if c.name not in already)
 
 
 def _sigmoid(z: float) -> float:
@@ -394,7 +387,7 @@ class RiskTracker:
         high = steps = 0
         access = exploit = False
         for seen in author.tactics:
-            age = now - author.last_used.get(seen.tactic, -(10**9))
+            age = now - author.last_used[seen.tactic]
             if age > 5 * p.tactic_memory:
                 continue
             freshness = math.exp(-age / p.tactic_memory)
@@ -447,12 +440,11 @@ class RiskTracker:
         author.evidence += evidence
         author.tactic_messages += bool(cues)
         for cue in cues:
-            author.last_used[cue.name] = author.messages
-            if cue.name not in author.cues_seen:
-                author.cues_seen.add(cue.name)
+            if cue.name not in author.last_used:
                 author.tactics.append(
                     TacticSeen(cue.name, index, message.id, cue.evidence, cue.original)
                 )
+            author.last_used[cue.name] = author.messages
         # A message drives the risk by how far its own evidence (without the window) lies
         # above the benign prior.
         weight = self._evidence(message_logit, cues) - p.prior_evidence
@@ -498,7 +490,6 @@ class RiskTracker:
             tactics=tuple(author.tactics),
             fast_path=author.fast_path,
             bands=bands,
-            model_level=level,
         )
 
     def export_state(self, conversation_id: str) -> dict[str, Any]:
@@ -513,7 +504,6 @@ class RiskTracker:
                     "evidence": a.evidence,
                     "window_total": a.window_total,
                     "window_count": a.window_count,
-                    "cues_seen": sorted(a.cues_seen),
                     "alerted_at": a.alerted_at,
                     "tactics": [
                         [t.tactic, t.message_index, t.message_id, t.evidence, t.original]
@@ -560,26 +550,28 @@ class RiskTracker:
                     top.append((reason.weight, int(item["index"]), reason))
                 heapq.heapify(top)
                 alerted_at = a["alerted_at"]
-                cues_seen = {str(c) for c in a["cues_seen"]}
                 tactics = [
                     TacticSeen(str(n), int(i), str(m), str(e), str(o))
                     for n, i, m, e, o in a.get("tactics", ())
                 ]
-                known = {t.tactic for t in tactics}
-                tactics += [TacticSeen(c, -1, "", "", "") for c in sorted(cues_seen - known)]
+                last_used = {str(k): int(v) for k, v in a.get("last_used", {}).items()}
+                # Versions 1-2 list the cue names only: seen long ago, at an unknown message.
+                names = a["cues_seen"] if version < 3 else ()
+                legacy = sorted({str(c) for c in names} - set(last_used))
+                tactics += [TacticSeen(c, -1, "", "", "") for c in legacy]
+                last_used.update(dict.fromkeys(legacy, -(10**9)))
                 fast_path = a.get("fast_path")
                 conversation.authors[str(author_id)] = _AuthorState(
                     messages=int(a["messages"]),
                     evidence=float(a["evidence"]),
                     window_total=float(a.get("window_total", 0.0)),
                     window_count=float(a.get("window_count", 0.0)),
-                    cues_seen=cues_seen,
                     alerted_at=None if alerted_at is None else int(alerted_at),
                     top=top,
                     ranked=_ranked(top),
                     tactics=tactics,
-                    last_used={str(k): int(v) for k, v in a.get("last_used", {}).items()},
-                    tactic_messages=int(a.get("tactic_messages", len(a["cues_seen"]))),
+                    last_used=last_used,
+                    tactic_messages=int(a.get("tactic_messages", len(legacy))),
                     spelled=str(a.get("spelled", "")),
                     spell_context=str(a.get("spell_context", "")),
                     fast_path=None if fast_path is None else str(fast_path),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from childsafe.corpora.errors import CorpusError
 from childsafe.model import AgeBand, Conversation, Message, Participant
@@ -22,6 +22,7 @@ from childsafe.model import AgeBand, Conversation, Message, Participant
 MAX_TEXT_CHARS = 100_000
 MAX_LINE_BYTES = 64 * 1024 * 1024
 _BANDS = ", ".join(b.value for b in AgeBand)
+T = TypeVar("T")
 
 
 def _field(obj: dict[str, Any], key: str, kind: type, what: str) -> Any:
@@ -71,11 +72,15 @@ def parse_conversation(record: Any) -> Conversation:
     return Conversation(conversation_id, participants, messages, frozenset(predators))
 
 
-def parse_lines(
-    lines: Iterable[bytes], source: str, on_error: Callable[[CorpusError], None] | None = None
-) -> Iterator[Conversation]:
-    """Conversations from raw lines. A bad line raises CorpusError naming it, or, with
-    `on_error`, is reported there and skipped."""
+def parse_records(
+    lines: Iterable[bytes],
+    source: str,
+    parse: Callable[[Any], T],
+    on_error: Callable[[CorpusError], None] | None = None,
+) -> Iterator[T]:
+    """`parse` applied to every JSON line. A bad line (too long, not UTF-8, not JSON, or
+    refused by `parse` with ValueError) raises CorpusError naming it, or, with `on_error`,
+    is reported there and skipped."""
     for number, raw in enumerate(lines, start=1):
         try:
             if len(raw) > MAX_LINE_BYTES:
@@ -90,24 +95,37 @@ def parse_lines(
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
-            conversation = parse_conversation(record)
+            parsed = parse(record)
         except ValueError as exc:
             error = CorpusError(source, str(exc), number)
             if on_error is None:
                 raise error from exc
             on_error(error)
             continue
-        yield conversation
+        yield parsed
+
+
+def parse_lines(
+    lines: Iterable[bytes], source: str, on_error: Callable[[CorpusError], None] | None = None
+) -> Iterator[Conversation]:
+    """Conversations from raw lines (see parse_records)."""
+    return parse_records(lines, source, parse_conversation, on_error)
+
+
+def read_records(
+    path: Path, parse: Callable[[Any], T], on_error: Callable[[CorpusError], None] | None = None
+) -> Iterator[T]:
+    try:
+        with path.open("rb") as handle:
+            yield from parse_records(handle, str(path), parse, on_error)
+    except OSError as exc:
+        raise CorpusError(str(path), f"cannot read ({exc.strerror})") from exc
 
 
 def read_conversations(
     path: Path, on_error: Callable[[CorpusError], None] | None = None
 ) -> Iterator[Conversation]:
-    try:
-        with path.open("rb") as handle:
-            yield from parse_lines(handle, str(path), on_error)
-    except OSError as exc:
-        raise CorpusError(str(path), f"cannot read ({exc.strerror})") from exc
+    return read_records(path, parse_conversation, on_error)
 
 
 def dump_conversation(conversation: Conversation) -> str:

@@ -4,13 +4,12 @@ JSON Lines in the interchange format plus a `scenario` field whose prefix names 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from childsafe.corpora.errors import CorpusError
-from childsafe.corpora.jsonl import parse_conversation
+from childsafe.corpora.jsonl import parse_conversation, read_records
 from childsafe.model import Conversation
 
 FILES = ("grooming.jsonl", "benign.jsonl")
@@ -29,21 +28,13 @@ class RedTeamConversation:
 def load(folder: Path) -> Iterator[RedTeamConversation]:
     """Both files' conversations with their kind; a bad line raises CorpusError naming it."""
     for name in FILES:
-        path = folder / name
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CorpusError(str(path), f"cannot read ({exc})") from exc
-        for number, line in enumerate(lines, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            try:
-                record = json.loads(line)
-                conversation = parse_conversation(record)
-                kind = str(record.get("scenario", "")).split(":", 1)[0].strip() or "unknown"
-            except (ValueError, AttributeError) as exc:
-                raise CorpusError(str(path), str(exc), number) from exc
-            grooming = name == "grooming.jsonl"
+        grooming = name == "grooming.jsonl"
+
+        def parse(record: Any, grooming: bool = grooming) -> RedTeamConversation:
+            conversation = parse_conversation(record)  # refuses a record that is not an object
             if grooming != bool(conversation.predator_ids):
-                raise CorpusError(str(path), "predator_ids disagree with the file", number)
-            yield RedTeamConversation(kind, grooming, conversation)
+                raise ValueError("predator_ids disagree with the file")
+            kind = str(record.get("scenario", "")).split(":", 1)[0].strip() or "unknown"
+            return RedTeamConversation(kind, grooming, conversation)
+
+        yield from read_records(folder / name, parse)

@@ -445,16 +445,17 @@ def _reason(match: Match, risk_update: RiskUpdate) -> dict[str, Any]:
     ]  # fmt: skip
     if cues:
         reason["cues"] = cues
-    if any(name.startswith("conversation.") for name in match.evidence):
-        reason["explanation"] = risk_update.explanation()
-        reason["tactics"] = [
-            {"tactic": t.tactic, "meaning": t.plain, "message_id": t.message_id,
-             "matched": t.evidence, "as_written": t.original}
-            for t in risk_update.tactics
-        ]  # fmt: skip
-        if risk_update.fast_path:
-            reason["fast_path"] = risk_update.fast_path
-    if any(name.startswith("conversation.") for name in match.evidence) and risk_update.reasons:
+    if not any(name.startswith("conversation.") for name in match.evidence):
+        return reason
+    reason["explanation"] = risk_update.explanation()
+    reason["tactics"] = [
+        {"tactic": t.tactic, "meaning": t.plain, "message_id": t.message_id,
+         "matched": t.evidence, "as_written": t.original}
+        for t in risk_update.tactics
+    ]  # fmt: skip
+    if risk_update.fast_path:
+        reason["fast_path"] = risk_update.fast_path
+    if risk_update.reasons:
         reason["messages"] = [
             {
                 "message_id": r.message_id,

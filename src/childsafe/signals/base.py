@@ -114,11 +114,3 @@ class CueDetector:
         if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
             return None
         return self.pattern.search(text)
-
-    def detect(
-        self, text: str, message_id: str | None = None, tokens: AbstractSet[str] | None = None
-    ) -> Cue | None:
-        match = self.search(text, tokens)
-        if match is None:
-            return None
-        return Cue(self.name, self.severity, excerpt(match.group(0)), message_id)
