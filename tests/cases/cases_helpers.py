@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from childsafe.api.app import create_app
-from childsafe.api.auth import create_api_key
+from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.cases import users
 from childsafe.cases.users import create_user
 from childsafe.store.db import Database
@@ -41,7 +41,7 @@ GROOMING = [
 @contextmanager
 def api_client(database: Database) -> Iterator[TestClient]:
     with database.session() as session:
-        key = create_api_key(session, "cases-tests").key
+        key = create_api_key(session, "cases-tests", (KeyScope.INGEST, KeyScope.MODERATION)).key
     app = create_app(database)
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:
         yield client

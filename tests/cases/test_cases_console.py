@@ -268,7 +268,7 @@ def test_malformed_console_input_gets_an_html_message(world: tuple[Database, str
     assert "Please check the form: kind" in response.text
     assert client.get("/console/?page=0").status_code == 400
     assert client.get("/console/cases/case_nope").status_code == 404
-    assert client.get("/console/media/not-in-any-case").status_code == 404
+    assert client.get("/console/media/original?id=not-in-any-case").status_code == 404
 
 
 def test_repeated_wrong_passwords_are_throttled(world: tuple[Database, str]) -> None:

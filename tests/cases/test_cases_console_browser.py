@@ -121,13 +121,21 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
 
 
 def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import ConsoleMessage, expect, sync_playwright
 
     base, _database, report_link = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # The console's CSP allows no inline script or style: anything it blocks shows here.
+        blocked: list[str] = []
+
+        def watch_csp(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                blocked.append(message.text)
+
+        page.on("console", watch_csp)
         page.goto(f"{base}/console/")
         expect(page).to_have_url(f"{base}/console/login")
         page.fill("#username", "mod")
@@ -144,15 +152,21 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         assert priorities == sorted(priorities)  # P1 first
         page.screenshot(path=str(ARTIFACTS / "1-queue.png"), full_page=True)
 
-        # The hash-match case: its image is blurred until clicked.
+        # The hash-match case: the server sends a blurred preview; a click fetches the image.
         page.locator("#queue tbody tr", has_text="sharer").locator("a").first.click()
         media = page.locator("img.media")
         expect(media).to_have_count(1)
         expect(media).to_have_class("media blurred")
-        assert media.evaluate("img => img.naturalWidth") == 512  # the real image, blurred
+        expect(media).to_have_attribute("src", re.compile(r"/console/media/blurred\?id="))
+        assert media.evaluate("img => img.complete && img.naturalWidth") == 240  # the preview
         page.screenshot(path=str(ARTIFACTS / "2-image-blurred.png"), full_page=True)
         media.click()
         expect(media).to_have_class("media")
+        expect(media).to_have_attribute("src", re.compile(r"/console/media/original\?id="))
+        expect(media).to_have_js_property("naturalWidth", 512)  # the image itself
+        page.screenshot(path=str(ARTIFACTS / "2b-image-revealed.png"), full_page=True)
+        media.click()
+        expect(media).to_have_class("media blurred")
         page.goto(f"{base}/console/")
 
         groomer_row = page.locator("#queue tbody tr", has_text="groomer")
@@ -174,6 +188,7 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         # An auditor may read the audit log but not open a case.
         case_url = page.url.split("?")[0]
         auditor = browser.new_page()
+        auditor.on("console", watch_csp)
         auditor.goto(f"{base}/console/login")
         auditor.fill("#username", "auditor")
         auditor.fill("#password", PASSWORD)
@@ -206,3 +221,4 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         expect(auditor.locator("figure", has_text="Decisions taken")).to_contain_text("suspend")
         auditor.screenshot(path=str(ARTIFACTS / "9-transparency.png"), full_page=True)
         browser.close()
+    assert blocked == []

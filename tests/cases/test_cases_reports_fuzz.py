@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from childsafe.api.app import create_app
-from childsafe.api.auth import create_api_key
+from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Account
 
@@ -16,7 +16,7 @@ _folder = tempfile.TemporaryDirectory(prefix="childsafe-cases-fuzz-")
 _database = Database(f"sqlite:///{Path(_folder.name) / 'fuzz.sqlite3'}")
 _database.migrate()
 with _database.session() as _session:
-    KEY = create_api_key(_session, "fuzz").key
+    KEY = create_api_key(_session, "fuzz", (KeyScope.INGEST, KeyScope.MODERATION)).key
     _session.add_all(
         [
             Account(id="kid", age_band="13_15", display_name="kid", settings={}),

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from childsafe.api.app import create_app
-from childsafe.api.auth import create_api_key
+from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.media import MediaScreener
 from childsafe.policy import Policy
 from childsafe.store.db import Database
@@ -21,7 +21,7 @@ _folder = tempfile.TemporaryDirectory(prefix="childsafe-images-fuzz-")
 _database = Database(f"sqlite:///{Path(_folder.name) / 'fuzz.sqlite3'}")
 _database.migrate()
 with _database.session() as _session:
-    KEY = create_api_key(_session, "fuzz").key
+    KEY = create_api_key(_session, "fuzz", (KeyScope.INGEST, KeyScope.MODERATION)).key
 APP = create_app(_database)
 APP.state.media_screener = MediaScreener(_database, Policy.default(), None)
 

@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from childsafe.api.app import create_app
-from childsafe.api.auth import create_api_key
+from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.hashbanks.banks import add_entries, create_bank
 from childsafe.hashbanks.importers import ImportedHash
 from childsafe.hashbanks.signal_types import HashKind
@@ -34,7 +34,7 @@ from childsafe.store.tables.hashbanks import HashMatch, StoredMedia
 @pytest.fixture
 def client(database: Database) -> Iterator[TestClient]:
     with database.session() as session:
-        key = create_api_key(session, "tests").key
+        key = create_api_key(session, "tests", (KeyScope.INGEST, KeyScope.MODERATION)).key
         bank = create_bank(session, name="known", source="test stand-ins (benign samples)")
         known = hash_image(encode(sample("astronaut")))
         add_entries(session, bank, [ImportedHash(HashKind.PDQ, known.pdq, "stand-in 1")])
@@ -94,7 +94,7 @@ def test_rejected_match_is_allow_listed_and_not_matched_again(
     match_id = answer["hash_matches"][0]["match_id"]
     feedback = client.post(
         f"/v1/media/matches/{match_id}/feedback",
-        json={"decision": "reject", "by": "mod-1", "note": "benign stand-in"},
+        json={"decision": "reject", "note": "benign stand-in"},
     )
     assert feedback.status_code == 200 and feedback.json()["allow_listed"] is True
     again = post(client, copy, sender="grownup", recipients="adult").json()
@@ -102,13 +102,9 @@ def test_rejected_match_is_allow_listed_and_not_matched_again(
     assert again["suppressed_matches"] == 1
     with database.session() as session:
         assert session.get(HashMatch, match_id).feedback == "rejected"
-    conflict = client.post(
-        f"/v1/media/matches/{match_id}/feedback", json={"decision": "confirm", "by": "mod-2"}
-    )
+    conflict = client.post(f"/v1/media/matches/{match_id}/feedback", json={"decision": "confirm"})
     assert conflict.status_code == 409
-    missing = client.post(
-        "/v1/media/matches/nope/feedback", json={"decision": "confirm", "by": "m"}
-    )
+    missing = client.post("/v1/media/matches/nope/feedback", json={"decision": "confirm"})
     assert missing.status_code == 404
 
 

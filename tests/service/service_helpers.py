@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from childsafe.api.app import create_app
-from childsafe.api.auth import create_api_key
+from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.policy import Policy
 from childsafe.store.db import Database
 
@@ -18,10 +18,15 @@ _ids = itertools.count()
 
 
 @contextmanager
-def api_client(database: Database, policy: Policy | None = None) -> Iterator[TestClient]:
-    """A client for a fresh app on `database` (and `policy`), authorised with a new key."""
+def api_client(
+    database: Database,
+    policy: Policy | None = None,
+    scopes: tuple[KeyScope, ...] = (KeyScope.INGEST, KeyScope.MODERATION),
+) -> Iterator[TestClient]:
+    """A client for a fresh app on `database` (and `policy`), authorised with a new key
+    (by default one that both sends data and reads alerts back)."""
     with database.session() as session:
-        key = create_api_key(session, "tests").key
+        key = create_api_key(session, "tests", scopes).key
     app = create_app(database)
     app.state.policy = policy
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:

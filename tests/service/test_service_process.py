@@ -13,7 +13,8 @@ from childsafe.store.tables.service import Account
 
 
 def message(n: int) -> IncomingMessage:
-    return IncomingMessage(f"p{n}", "c", "a", ("b",), "hello", datetime.now(UTC))
+    # A fixed time: a retry is the same message, sent_at included.
+    return IncomingMessage(f"p{n}", "c", "a", ("b",), "hello", datetime(2026, 11, 23, tzinfo=UTC))
 
 
 def test_batches_in_flight_when_the_process_dies_fail_and_a_new_one_takes_over(

@@ -10,7 +10,9 @@ from childsafe.accounts.settings import (
     Setting,
     SettingsChange,
     apply_changes,
+    band_change_loosens,
     effective_settings,
+    loosened_settings,
 )
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "Setting",
     "SettingsChange",
     "apply_changes",
+    "band_change_loosens",
     "contact_gate",
     "effective_settings",
+    "loosened_settings",
 ]

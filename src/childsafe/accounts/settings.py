@@ -184,6 +184,27 @@ def effective_settings(band: AgeBand, stored: Mapping[str, str]) -> dict[str, st
     return effective
 
 
+def band_change_loosens(old: AgeBand, new: AgeBand) -> bool:
+    """Whether relabelling an account from `old` to `new` lowers its protection: it stops
+    counting as a child, or any setting gets a looser default or floor."""
+    return (old.is_child and not new.is_child) or any(
+        setting.rank(setting.defaults[new]) > setting.rank(setting.defaults[old])
+        or setting.rank(setting.loosest[new]) > setting.rank(setting.loosest[old])
+        for setting in SETTINGS
+    )
+
+
+def loosened_settings(
+    before: Mapping[str, str], after: Mapping[str, str]
+) -> dict[str, tuple[str, str]]:
+    """The effective settings `after` makes looser than `before`, each as (before, after)."""
+    return {
+        setting.name: (before[setting.name], after[setting.name])
+        for setting in SETTINGS
+        if setting.rank(after[setting.name]) > setting.rank(before[setting.name])
+    }
+
+
 def apply_changes(
     band: AgeBand,
     stored: Mapping[str, str],

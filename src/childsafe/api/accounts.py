@@ -1,4 +1,5 @@
-"""PUT/GET /v1/accounts/{id}: register an account and read its effective (safe) settings."""
+"""PUT/GET/DELETE /v1/accounts/{id}: register an account, read its effective (safe) settings,
+erase it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from childsafe.accounts import SETTINGS, InvalidSetting, apply_changes, effective_settings
-from childsafe.api.auth import ApiKeyDep
+from childsafe.accounts import (
+    SETTINGS,
+    InvalidSetting,
+    apply_changes,
+    band_change_loosens,
+    effective_settings,
+    loosened_settings,
+)
+from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
-from childsafe.api.fields import IsoDatetime
+from childsafe.api.fields import IsoDatetime, PlatformId
+from childsafe.cases import audit
 from childsafe.model import AgeBand
+from childsafe.retention.erasure import UnknownAccount, erase_account
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account
 
@@ -26,7 +36,7 @@ router = APIRouter(
     dependencies=[Depends(strict_query)],
 )
 
-AccountId = Annotated[str, Path(min_length=1, max_length=128, description="the platform's id")]
+AccountId = Annotated[PlatformId, Path(description="the platform's id")]
 
 # One optional field per setting, its choices from childsafe.accounts (safest first).
 _SETTING_FIELDS: dict[str, Any] = {
@@ -101,9 +111,23 @@ def _view(account: Account, changes: list[SettingChangeOut] | None = None) -> Ac
     )
 
 
-def _put(session: Session, account_id: str, body: AccountIn) -> tuple[AccountOut, bool]:
+def _put(
+    session: Session, account_id: str, body: AccountIn, key: KeyIdentity
+) -> tuple[AccountOut, bool]:
+    if session.get(Account, account_id) is not None:
+        # An update may be audited: take the audit lock before the row, as every writer does.
+        audit.serialise_writes(session)
     account = session.get(Account, account_id, with_for_update=True)
     created = account is None
+    old_band = body.age_band if account is None else AgeBand(account.age_band)
+    before = effective_settings(old_band, account.settings if account else {})
+    band_loosens = old_band.is_child and band_change_loosens(old_band, body.age_band)
+    if band_loosens and KeyScope.MODERATION not in key.scopes:
+        raise HTTPException(
+            403,
+            f"age_band {old_band.value} -> {body.age_band.value} lowers a child's protection: "
+            "it needs an API key with the moderation scope",
+        )
     if account is None:
         account = Account(
             id=account_id,
@@ -120,6 +144,16 @@ def _put(session: Session, account_id: str, body: AccountIn) -> tuple[AccountOut
     requested: dict[str, Any] = body.settings.model_dump(exclude_none=True) if body.settings else {}
     change = apply_changes(body.age_band, account.settings, requested, body.notice_acknowledged)
     account.settings = change.stored
+    loosened = loosened_settings(before, change.effective) if old_band.is_child else {}
+    if band_loosens or loosened:
+        audit.record(
+            session,
+            actor=key.actor,
+            action="account.protection_loosened",
+            target_type="account",
+            target_id=account.id,
+            details={"age_band": [old_band.value, body.age_band.value], "settings": loosened},
+        )
     session.flush()
     changes = [
         SettingChangeOut(
@@ -140,17 +174,19 @@ def put_account(
     body: AccountIn,
     database: DatabaseDep,
     response: Response,
-    _key: ApiKeyDep,
+    key: IngestKey,
 ) -> AccountOut:
     """Register or update an account. A child's settings never go below their band's floor;
-    a loosening needs `notice_acknowledged` after the platform showed the returned notice."""
+    a loosening needs `notice_acknowledged` after the platform showed the returned notice.
+    Moving a child to an older band needs the moderation scope too; every loosening of a
+    child's protection is audited under the key."""
     try:
         try:
             with database.session() as session:
-                view, created = _put(session, account_id, body)
+                view, created = _put(session, account_id, body, key)
         except IntegrityError:  # registered concurrently by another request: update it
             with database.session() as session:
-                view, created = _put(session, account_id, body)
+                view, created = _put(session, account_id, body, key)
     except InvalidSetting as error:
         raise HTTPException(422, str(error)) from error
     if created:
@@ -159,10 +195,32 @@ def put_account(
 
 
 @router.get("/{account_id}", response_model=AccountOut, responses=error_responses(404))
-def get_account(account_id: AccountId, database: DatabaseDep, _key: ApiKeyDep) -> AccountOut:
+def get_account(account_id: AccountId, database: DatabaseDep, _key: IngestKey) -> AccountOut:
     """The account with its effective settings, each with the standard it meets."""
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
             raise HTTPException(404, f"unknown account {account_id!r}")
         return _view(account)
+
+
+class ErasureOut(BaseModel):
+    account_id: str
+    account_deleted: bool = Field(description="false: only id and age band stay, for a case")
+    deleted: dict[str, int] = Field(description="rows deleted: connections, messages, media, ...")
+    kept: dict[str, int] = Field(description="its messages and media a case or report needs")
+    kept_because: list[str] = Field(description="why anything stays (empty when all went)")
+    audit_seq: int = Field(description="the audit log entry recording the erasure")
+
+
+@router.delete("/{account_id}", response_model=ErasureOut, responses=error_responses(404))
+def delete_account(account_id: AccountId, database: DatabaseDep, key: IngestKey) -> ErasureOut:
+    """Erase an account: its connections, settings, and the messages, images and detector
+    state of its conversations, except what an alert, case, report or evidence needs (named
+    in `kept_because`). Audited under the key."""
+    try:
+        with database.session() as session:
+            erasure = erase_account(session, account_id, actor=key.actor)
+    except UnknownAccount as error:
+        raise HTTPException(404, str(error)) from error
+    return ErasureOut(**erasure.as_dict())

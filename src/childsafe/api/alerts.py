@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 
-from childsafe.api.auth import ApiKeyDep
+from childsafe.api.auth import ModerationKey
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import error_responses
-from childsafe.api.fields import IsoDatetime
+from childsafe.api.fields import IsoDatetime, PlatformId
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Alert
 
@@ -72,9 +72,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 @router.get("", response_model=AlertPage, responses=error_responses())
 def list_alerts(
     database: DatabaseDep,
-    _key: ApiKeyDep,
-    conversation_id: Annotated[str | None, Query(max_length=128)] = None,
-    suspect_account_id: Annotated[str | None, Query(max_length=128)] = None,
+    _key: ModerationKey,
+    conversation_id: Annotated[PlatformId | None, Query()] = None,
+    suspect_account_id: Annotated[PlatformId | None, Query()] = None,
     priority: Literal["low", "medium", "high"] | None = None,
     since: Annotated[IsoDatetime | None, Query(description="created at or after")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -103,7 +103,7 @@ def list_alerts(
 
 @router.get("/{alert_id}", response_model=AlertOut, responses=error_responses(404))
 def get_alert(
-    alert_id: Annotated[str, Path(max_length=128)], database: DatabaseDep, _key: ApiKeyDep
+    alert_id: Annotated[str, Path(max_length=128)], database: DatabaseDep, _key: ModerationKey
 ) -> AlertOut:
     with database.session() as session:
         alert = session.get(Alert, alert_id)

@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from childsafe.api.errors import install_error_handlers
 from childsafe.api.lifecycle import lifespan
 from childsafe.api.messages import MessagesFastPath
-from childsafe.api.nul_guard import RefuseNul
+from childsafe.api.nul_guard import CheckRequestInput
+from childsafe.api.rate_limits import RateLimit, rate_limits_of
 from childsafe.store.db import Database
 
 # One line per resource router: ("childsafe.api.<module>", "router").
@@ -38,5 +39,6 @@ def create_app(database: Database | None = None) -> FastAPI:
     for module_path, attribute in ROUTERS:
         app.include_router(getattr(importlib.import_module(module_path), attribute))
     app.add_middleware(MessagesFastPath)  # the hot route's plain case; see its docstring
-    app.add_middleware(RefuseNul)  # outermost: the fast path sees only storable text
+    app.add_middleware(CheckRequestInput)  # the fast path sees only storable text
+    app.add_middleware(RateLimit, limits=rate_limits_of(app))  # outside all: floods go unread
     return app

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from childsafe.api.auth import ApiKeyDep
+from childsafe.api.auth import IngestKey
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
+from childsafe.api.fields import PlatformId
 from childsafe.screening.screener import as_utc
 from childsafe.store.tables.service import Account, Connection
 
@@ -25,7 +26,7 @@ router = APIRouter(
     dependencies=[Depends(strict_query)],
 )
 
-AccountId = Annotated[str, Path(min_length=1, max_length=128)]
+AccountId = Annotated[PlatformId, Path()]
 
 
 class ConnectionOut(BaseModel):
@@ -53,7 +54,7 @@ def _require_accounts(session: Session, *account_ids: str) -> None:
     responses={201: {"model": ConnectionOut, "description": "connected"}, **error_responses(404)},
 )
 def connect(
-    a: AccountId, b: AccountId, database: DatabaseDep, response: Response, _key: ApiKeyDep
+    a: AccountId, b: AccountId, database: DatabaseDep, response: Response, _key: IngestKey
 ) -> ConnectionOut:
     """Connect two accounts (idempotent)."""
     first, second = _ordered(a, b)
@@ -82,7 +83,7 @@ def connect(
     response_class=Response,
     responses=error_responses(404),
 )
-def disconnect(a: AccountId, b: AccountId, database: DatabaseDep, _key: ApiKeyDep) -> Response:
+def disconnect(a: AccountId, b: AccountId, database: DatabaseDep, _key: IngestKey) -> Response:
     """Remove a connection (idempotent): new messages between them go through the gate again."""
     first, second = _ordered(a, b)
     with database.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,8 +27,12 @@ class JsonTooLarge:
     """Starlette answers an over-long Content-Length with a plain-text 413 before our handlers
     run; rewrite it into the same JSON error body as every other error."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, answer: Callable[[Scope, int, str], ASGIApp] | None = None
+    ) -> None:
         self.app = app
+        # How to say it: the JSON error body unless the caller answers some paths otherwise.
+        self.answer = answer or (lambda _scope, status, message: error_body(status, message))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,7 +48,7 @@ class JsonTooLarge:
                     replaced = True
                     limit = scope.get("starlette.max_body_size")
                     text = "request body too large" + (f" (limit {limit} bytes)" if limit else "")
-                    await error_body(413, text)(scope, receive, send)
+                    await self.answer(scope, 413, text)(scope, receive, send)
                     return
             if replaced:
                 return  # the plain-text body that belonged to the replaced start
@@ -67,19 +72,22 @@ class ErrorBody(BaseModel):
 _DESCRIPTIONS = {
     400: "unreadable request body (e.g. not UTF-8)",
     401: "missing, invalid or revoked API key",
+    403: "the API key lacks the scope this route needs",
     404: "unknown account or resource",
     409: "conflicts with what is stored",
     413: "request body too large",
     422: "malformed JSON or invalid fields",
+    429: "over a rate limit; retry after the Retry-After header's seconds",
     503: "the database is unavailable; retry (nothing was stored)",
 }
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the errors a route can answer (400, 401, 413, 422 always can)."""
+    """OpenAPI entries for the errors a route can answer (400, 401, 403, 413, 422, 429 always
+    can)."""
     return {
         code: {"model": ErrorBody, "description": _DESCRIPTIONS[code]}
-        for code in sorted({400, 401, 413, 422, *codes})
+        for code in sorted({400, 401, 403, 413, 422, 429, *codes})
     }
 
 

@@ -13,14 +13,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from childsafe.api.auth import ApiKeyDep
+from childsafe.api.auth import IngestKey, ModerationKey
 from childsafe.api.deps import SessionDep
 from childsafe.api.errors import ErrorBody, error_responses
-from childsafe.api.fields import StorableText
+from childsafe.api.fields import IsoDatetime, PlatformId, StorableText, platform_id
 from childsafe.hashbanks.feedback import Feedback, FeedbackError, record_feedback
 from childsafe.media import IncomingMedia, MediaConflict, MediaScreener, UnknownAccount
 from childsafe.policy import Policy
-from childsafe.signals.image_hash import IMAGE_FORMATS, BrokenImage, NotAnImage
+from childsafe.signals.image_hash import IMAGE_FORMATS, BrokenImage, ImageTooLarge, NotAnImage
 from childsafe.signals.nudity import load_detector
 from childsafe.store.tables.hashbanks import StoredMedia
 
@@ -33,7 +33,7 @@ router = APIRouter(
 )
 _create_lock = threading.Lock()
 
-Id = Annotated[StorableText, Form(min_length=1, max_length=128)]
+Id = Annotated[PlatformId, Form()]
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(404, 409),
     415: {"model": ErrorBody, "description": "not an image in an accepted format"},
@@ -57,7 +57,7 @@ def screener_for(request: Request) -> MediaScreener:
 @router.post("", responses=RESPONSES)
 async def post_media(
     request: Request,
-    _key: ApiKeyDep,
+    _key: IngestKey,
     file: Annotated[UploadFile, File(description="the image bytes (JPEG, PNG, GIF, WebP, ...)")],
     sender_id: Id,
     conversation_id: Id,
@@ -65,8 +65,8 @@ async def post_media(
         list[StorableText],
         Form(min_length=1, description="repeat the field, or comma-separate ids"),
     ],
-    media_id: Annotated[StorableText | None, Form(max_length=128)] = None,
-    sent_at: Annotated[datetime | None, Form(description="ISO 8601; default now")] = None,
+    media_id: Annotated[PlatformId | None, Form()] = None,
+    sent_at: Annotated[IsoDatetime | None, Form(description="ISO 8601; default now")] = None,
 ) -> Any:
     """Hash, match and screen an image. Answered after it is stored; idempotent on `media_id`.
 
@@ -78,9 +78,14 @@ async def post_media(
         raise HTTPException(413, f"image larger than {MAX_MEDIA_BYTES} bytes")
     if not data:
         raise HTTPException(422, "file: the image is empty")
-    recipients = [r.strip() for field in recipient_ids for r in field.split(",") if r.strip()]
-    if not recipients or any(len(r) > 128 for r in recipients):
-        raise HTTPException(422, "recipient_ids: give 1 or more account ids of ≤ 128 characters")
+    try:
+        recipients = [
+            platform_id(r.strip()) for field in recipient_ids for r in field.split(",") if r.strip()
+        ]
+    except ValueError as error:
+        raise HTTPException(422, f"recipient_ids: {error}") from error
+    if not recipients:
+        raise HTTPException(422, "recipient_ids: give 1 or more account ids")
     if sender_id in recipients or len(set(recipients)) != len(recipients):
         raise HTTPException(422, "recipient_ids must not repeat an account or name the sender")
     moment = sent_at or datetime.now(UTC)
@@ -96,6 +101,8 @@ async def post_media(
         answer = await run_in_threadpool(screener_for(request).screen, media)
     except NotAnImage as error:
         raise HTTPException(415, str(error)) from error
+    except ImageTooLarge as error:
+        raise HTTPException(413, str(error)) from error
     except BrokenImage as error:
         raise HTTPException(422, str(error)) from error
     except UnknownAccount as error:
@@ -121,7 +128,7 @@ class MediaOut(BaseModel):
     answer: dict[str, Any] = Field(description="the answer given when the image was posted")
 
 
-def _media(session: SessionDep, media_id: str) -> StoredMedia:
+def _media(session: SessionDep, media_id: PlatformId) -> StoredMedia:
     media = session.get(StoredMedia, media_id)
     if media is None:
         raise HTTPException(404, f"no media {media_id!r}")
@@ -129,7 +136,7 @@ def _media(session: SessionDep, media_id: str) -> StoredMedia:
 
 
 @router.get("/{media_id}", response_model=MediaOut, responses=error_responses(404))
-def get_media(media_id: str, session: SessionDep, _key: ApiKeyDep) -> MediaOut:
+def get_media(media_id: PlatformId, session: SessionDep, _key: ModerationKey) -> MediaOut:
     media = _media(session, media_id)
     return MediaOut(
         id=media.id,
@@ -153,7 +160,7 @@ def get_media(media_id: str, session: SessionDep, _key: ApiKeyDep) -> MediaOut:
     responses={**error_responses(404), 200: {"content": {t: {} for t in IMAGE_FORMATS.values()}}},
     response_class=Response,
 )
-def get_media_content(media_id: str, session: SessionDep, _key: ApiKeyDep) -> Response:
+def get_media_content(media_id: PlatformId, session: SessionDep, _key: ModerationKey) -> Response:
     """The stored bytes (for moderation tools, which show them blurred until clicked)."""
     media = _media(session, media_id)
     return Response(
@@ -164,10 +171,10 @@ def get_media_content(media_id: str, session: SessionDep, _key: ApiKeyDep) -> Re
 
 
 class FeedbackIn(BaseModel):
+    # Who decided is the calling key, never a field: an unknown field such as `by` is a 422.
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["confirm", "reject"]
-    by: str = Field(min_length=1, max_length=200, description="who decided (moderator id)")
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -181,12 +188,13 @@ class FeedbackOut(BaseModel):
     "/matches/{match_id}/feedback", response_model=FeedbackOut, responses=error_responses(404, 409)
 )
 def post_feedback(
-    match_id: str, body: FeedbackIn, session: SessionDep, _key: ApiKeyDep
+    match_id: str, body: FeedbackIn, session: SessionDep, key: ModerationKey
 ) -> FeedbackOut:
-    """Confirm a hash match, or reject it as a false positive (allow-lists the image)."""
+    """Confirm a hash match, or reject it as a false positive (allow-lists the image).
+    Audited with the calling key as the actor."""
     feedback = Feedback.CONFIRMED if body.decision == "confirm" else Feedback.REJECTED
     try:
-        match = record_feedback(session, match_id, feedback, by=body.by, note=body.note)
+        match = record_feedback(session, match_id, feedback, actor=key.actor, note=body.note)
     except FeedbackError as error:
         status = 404 if "no hash match" in error.args[0] else 409
         raise HTTPException(status, error.args[0]) from error

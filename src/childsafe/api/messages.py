@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -11,15 +11,17 @@ from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from childsafe.api.asgi_body import read_body, replay_body
-from childsafe.api.auth import ApiKeyDep, cached_key_id
+from childsafe.api.auth import IngestKey, KeyScope, cached_key_holds
 from childsafe.api.deps import strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, database_down, error_responses, http_error
-from childsafe.api.fields import IsoDatetime
+from childsafe.api.fields import IsoDatetime, PlatformId
 from childsafe.api.lifecycle import screener_for
 from childsafe.screening import (
     Answer,
     IncomingMessage,
     MessageIdReused,
+    MessageNotStored,
+    ScreeningFailed,
     ScreeningUnavailable,
     UnknownAccount,
 )
@@ -32,16 +34,16 @@ router = APIRouter(
     dependencies=[Depends(strict_query)],
 )
 
-Id = Annotated[str, Field(min_length=1, max_length=128)]
-
 
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: Id = Field(description="the platform's message id; a retry with the same id is safe")
-    conversation_id: Id
-    sender_id: Id
-    recipient_ids: list[Id] = Field(min_length=1, max_length=50)
+    id: PlatformId = Field(
+        description="the platform's message id; a retry of the same message is safe"
+    )
+    conversation_id: PlatformId
+    sender_id: PlatformId
+    recipient_ids: list[PlatformId] = Field(min_length=1, max_length=50)
     text: str = Field(max_length=5_000)
     sent_at: IsoDatetime = Field(description="ISO 8601; without a zone it is taken as UTC")
 
@@ -91,7 +93,7 @@ class VerdictOut(BaseModel):
 
 
 @router.post("", response_model=VerdictOut, responses=error_responses(404, 409, 503))
-async def post_message(body: MessageIn, request: Request, _key: ApiKeyDep) -> Any:
+async def post_message(body: MessageIn, request: Request, _key: IngestKey) -> Any:
     """Screen a message. Answered only after it is durably stored; idempotent on `id`."""
     answer = await _screen(request.app, body)
     # The stored answer is already in response shape; skip re-validating it on the hot path.
@@ -113,6 +115,10 @@ async def _screen(app: Any, body: MessageIn) -> Answer:
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:
         raise HTTPException(409, error.message) from error
+    except MessageNotStored as error:
+        raise HTTPException(422, error.message) from error
+    except ScreeningFailed as error:
+        raise HTTPException(500, error.message) from error
     except ScreeningUnavailable as error:
         raise HTTPException(503, f"{error}; retry (nothing was acknowledged)") from error
 
@@ -127,9 +133,10 @@ class MessagesFastPath:
     half of the web process's CPU per message.
 
     It takes only the plain case: no query string, a JSON content type, a body within the
-    limit that validates as MessageIn, and an API key recently found valid. Anything else is
-    passed, body replayed, to the FastAPI route, which gives the documented errors; so the
-    route stays the one definition of the behaviour (and of the OpenAPI schema).
+    limit that validates as MessageIn, and an API key recently found valid with the ingest
+    scope. Anything else is passed, body replayed, to the FastAPI route, which gives the
+    documented errors; so the route stays the one definition of the behaviour (and of the
+    OpenAPI schema).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -177,7 +184,7 @@ class MessagesFastPath:
                 content_type = value
         if authorization is None or content_type != b"application/json":
             return None
-        if cached_key_id(scope["app"], authorization.decode("latin-1")) is None:
+        if not cached_key_holds(scope["app"], authorization.decode("latin-1"), KeyScope.INGEST):
             return None
         try:
             return _MESSAGE_IN.validate_json(body)

@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 
-from childsafe.api.auth import ApiKeyDep
+from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope, require_scope
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import error_responses
+from childsafe.api.fields import PlatformId
 from childsafe.cases.clock import as_utc
+from childsafe.cases.report_links import PAGE_LINK_SECONDS
 from childsafe.cases.reports import (
     CATEGORIES,
     MAX_DETAILS,
@@ -25,25 +27,29 @@ from childsafe.cases.reports import (
     feedback,
     submit_report,
 )
-from childsafe.console.report_page import PAGE_LINK_SECONDS, report_page_url
+from childsafe.console.report_page import report_page_url
 from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import Account
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"])
-ID = Field(min_length=1, max_length=128)
+# The largest valid report (2,000 characters of details and 50 message ids of 128, every one
+# an emoji JSON-escaped as two \uXXXX) is about 110 KiB; anything bigger is refused (413).
+MAX_REPORT_BYTES = 128 * 1024
+router = APIRouter(prefix="/v1/reports", tags=["reports"], max_body_size=MAX_REPORT_BYTES)
 
 
 class ReportIn(BaseModel):
-    reporter_account_id: str = ID
-    reported_account_id: str = ID
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not ignored
+
+    reporter_account_id: PlatformId
+    reported_account_id: PlatformId
     category: str = Field(
         min_length=1,
         max_length=32,
         description="one of GET /v1/reports/categories, e.g. 'asked_for_pictures'",
     )
     surface: str = Field("chat", description=f"where it happened: {', '.join(SURFACES)}")
-    conversation_id: str | None = Field(None, min_length=1, max_length=128)
-    message_ids: list[str] = Field(default_factory=list, max_length=MAX_MESSAGES)
+    conversation_id: PlatformId | None = None
+    message_ids: list[PlatformId] = Field(default_factory=list, max_length=MAX_MESSAGES)
     details: str | None = Field(None, max_length=MAX_DETAILS, description="in the reporter's words")
 
 
@@ -70,9 +76,11 @@ class CategoryOut(BaseModel):
 
 
 class PageLinkIn(BaseModel):
-    reporter_account_id: str = ID
-    reported_account_id: str = ID
-    conversation_id: str | None = Field(None, min_length=1, max_length=128)
+    model_config = ConfigDict(extra="forbid")
+
+    reporter_account_id: PlatformId
+    reported_account_id: PlatformId
+    conversation_id: PlatformId | None = None
 
 
 class PageLink(BaseModel):
@@ -81,12 +89,12 @@ class PageLink(BaseModel):
 
 
 @router.get("/categories", response_model=list[CategoryOut], responses=error_responses())
-def list_categories(_key: ApiKeyDep) -> list[CategoryOut]:
+def list_categories(_key: IngestKey) -> list[CategoryOut]:
     return [CategoryOut(key=c.key, words=c.words) for c in CATEGORIES]
 
 
 @router.post("", response_model=ReportReceipt, status_code=201, responses=error_responses(404, 422))
-def create_report(body: ReportIn, database: DatabaseDep, key_id: ApiKeyDep) -> ReportReceipt:
+def create_report(body: ReportIn, database: DatabaseDep, key: IngestKey) -> ReportReceipt:
     try:
         with database.session() as session:
             report = submit_report(
@@ -98,8 +106,8 @@ def create_report(body: ReportIn, database: DatabaseDep, key_id: ApiKeyDep) -> R
                 conversation_id=body.conversation_id,
                 message_ids=body.message_ids,
                 details=body.details,
-                submitted_by=f"api:{key_id}",
-                api_key_id=key_id,
+                submitted_by=key.actor,
+                api_key_id=key.id,
             )
     except ReportRejected as error:
         raise HTTPException(error.status, error.message) from error
@@ -115,7 +123,7 @@ def create_report(body: ReportIn, database: DatabaseDep, key_id: ApiKeyDep) -> R
 
 @router.post("/page-link", response_model=PageLink, responses=error_responses(404))
 def create_page_link(
-    body: PageLinkIn, request: Request, database: DatabaseDep, key_id: ApiKeyDep
+    body: PageLinkIn, request: Request, database: DatabaseDep, key: IngestKey
 ) -> PageLink:
     """A short-lived signed link the platform opens in its app for a child to report."""
     with database.session() as session:
@@ -127,7 +135,7 @@ def create_page_link(
         reporter_account_id=body.reporter_account_id,
         reported_account_id=body.reported_account_id,
         conversation_id=body.conversation_id,
-        api_key_id=key_id,
+        api_key_id=key.id,
     )
     return PageLink(url=url, expires_in_seconds=PAGE_LINK_SECONDS)
 
@@ -136,14 +144,20 @@ def create_page_link(
 def get_report(
     report_id: Annotated[str, Path(max_length=128, description="the report id or its reference")],
     database: DatabaseDep,
-    _key: ApiKeyDep,
+    key: Annotated[KeyIdentity, Depends(require_scope(KeyScope.INGEST, KeyScope.MODERATION))],
 ) -> ReportStatus:
+    """A report's outcome: for moderation, or for the ingest key that submitted it (so the
+    platform can tell the reporter)."""
     with database.session() as session:
         report = session.scalar(
             select(Report).where(or_(Report.id == report_id, Report.reference == report_id))
         )
         if report is None:
             raise HTTPException(404, f"unknown report {report_id!r}")
+        if KeyScope.MODERATION not in key.scopes and report.api_key_id != key.id:
+            raise HTTPException(
+                403, "this API key may read only the reports it submitted (moderation reads all)"
+            )
         answer = feedback(session, report)
         return ReportStatus(
             id=report.id,

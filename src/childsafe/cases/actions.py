@@ -18,7 +18,8 @@ from childsafe.cases.evidence import seal_evidence
 from childsafe.cases.roles import Permission, allowed
 from childsafe.store.tables.cases import Case, CaseAction, CaseItem, ConsoleUser, Referral
 
-# Decisions about the suspect's account, mildest first. Dismiss closes the case.
+# Decisions about the suspect's account, mildest first. Dismiss closes the case (refused while
+# a referral awaits approval, like closing).
 ACTIONS = ("dismiss", "warn", "restrict", "suspend", "preserve")
 ACTION_WORDS = {
     "dismiss": "Dismissed: no action against the account",
@@ -110,6 +111,11 @@ def take_action(
     case = _case(session, case_id)
     if case.status == "closed":
         raise ActionRefused("this case is closed; new evidence about the suspect opens a new one")
+    if kind == "dismiss" and _pending_referral(session, case.id) is not None:
+        raise ActionRefused(
+            "a referral of this case awaits a second specialist: it must be approved or "
+            "rejected before the case can be dismissed"
+        )
     action = _record(session, case, kind, user, reason)
     details: dict[str, str] = {"action_id": action.id, "reason": reason}
     if kind == "preserve":
@@ -213,10 +219,14 @@ def decide_referral(
         raise ActionRefused(f"this referral was already {referral.status}")
     if referral.requested_by == user.id:
         raise ActionRefused("a referral needs a second specialist: you requested this one", 403)
+    case = _case(session, referral.case_id)
+    if approve and case.status == "closed":
+        # Closing and dismissing refuse while a referral is pending; this guards referrals left
+        # pending on cases closed before that rule (they can still be rejected).
+        raise ActionRefused("this case is closed, so its referral can no longer be approved")
     referral.status = "approved" if approve else "rejected"
     referral.decided_by = user.id
     referral.decided_at = utcnow()
-    case = _case(session, referral.case_id)
     details = {"referral_id": referral.id, "reason": reason}
     if approve:
         _record(session, case, "refer", user, referral.reason)

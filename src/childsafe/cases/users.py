@@ -1,26 +1,24 @@
-"""Console users: created from the CLI, passwords hashed with argon2id."""
+"""Console users: created, deactivated, given new passwords and signed out everywhere (from the
+CLI or an admin in the console), passwords hashed with argon2id. Every change is audited with
+the acting admin; deactivation, a new password and revocation end the user's sessions at once
+(each console request looks its session row up, console/web.py)."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import utcnow
+from childsafe.cases import audit, login_throttle
+from childsafe.cases.passwords import password_problem
 from childsafe.cases.roles import Role
-from childsafe.store.tables.cases import AuditEntry, ConsoleUser
+from childsafe.store.tables.cases import ConsoleSession, ConsoleUser
 
-# After this many failed sign-ins for one username within the window, refuse for the window.
-MAX_FAILED_LOGINS = 5
-LOGIN_WINDOW = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 12
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing the same either way.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -46,8 +44,7 @@ def create_user(
         role = Role(role).value
     except ValueError:
         raise UserError(f"role must be one of {', '.join(r.value for r in Role)}") from None
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"password: at least {MIN_PASSWORD} characters")
+    _check_password(password, username, display_name)
     if session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)):
         raise UserError(f"a user named {username!r} already exists")
     user = ConsoleUser(
@@ -86,15 +83,80 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
     return user
 
 
-def login_throttled(session: Session, username: str) -> bool:
-    """Too many recent failures for this username (read from the audit log, where they are)."""
-    since = utcnow() - LOGIN_WINDOW
-    failures = session.scalar(
-        select(func.count()).where(
-            AuditEntry.target_type == "login",
-            AuditEntry.target_id == username.strip().lower()[:64],
-            AuditEntry.action == "login.failed",
-            AuditEntry.at >= since,
-        )
+def _check_password(password: str, username: str, display_name: str | None) -> None:
+    problem = password_problem(password, context=(username, display_name or username))
+    if problem:
+        raise UserError(problem)
+
+
+def _existing(session: Session, username: str) -> ConsoleUser:
+    name = username.strip().lower()
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == name).with_for_update())
+    if user is None:
+        raise UserError(f"there is no user named {name!r}")
+    return user
+
+
+def _end_sessions(session: Session, user: ConsoleUser) -> int:
+    result = session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _record(session: Session, by: str, action: str, user: ConsoleUser, **details: object) -> None:
+    audit.record(
+        session,
+        actor=by,
+        action=action,
+        target_type="user",
+        target_id=user.id,
+        details={"username": user.username, **details},
     )
-    return (failures or 0) >= MAX_FAILED_LOGINS
+
+
+def set_active(session: Session, username: str, *, active: bool, by: str) -> ConsoleUser:
+    """Deactivate (signed out at once, cannot sign in) or reactivate a user."""
+    audit.serialise_writes(session)
+    user = _existing(session, username)
+    if not active and user.role == Role.ADMIN.value and user.active:
+        other_admins = session.scalar(
+            select(func.count()).where(
+                ConsoleUser.role == Role.ADMIN.value,
+                ConsoleUser.active.is_(True),
+                ConsoleUser.id != user.id,
+            )
+        )
+        if not other_admins:
+            raise UserError("this is the last active admin; make another admin first")
+    user.active = active
+    ended = 0 if active else _end_sessions(session, user)
+    _record(session, by, "user.reactivated" if active else "user.deactivated", user, sessions=ended)
+    return user
+
+
+def reset_password(session: Session, username: str, password: str, *, by: str) -> ConsoleUser:
+    """A new password (the same policy as at creation); the user's sessions end."""
+    audit.serialise_writes(session)
+    user = _existing(session, username)
+    _check_password(password, user.username, user.display_name)
+    user.password_hash = _hasher.hash(password)
+    ended = _end_sessions(session, user)
+    _record(session, by, "user.password_reset", user, sessions=ended)
+    return user
+
+
+def revoke_sessions(session: Session, username: str, *, by: str) -> int:
+    """Sign the user out of every browser; returns how many sessions ended."""
+    audit.serialise_writes(session)
+    user = _existing(session, username)
+    ended = _end_sessions(session, user)
+    _record(session, by, "user.sessions_revoked", user, sessions=ended)
+    return ended
+
+
+def unlock(session: Session, username: str, *, by: str) -> ConsoleUser:
+    """Clear the user's failed sign-ins, so the sign-in delay ends now."""
+    audit.serialise_writes(session)
+    user = _existing(session, username)
+    cleared = login_throttle.unlock_account(session, user.username)
+    _record(session, by, "user.unlocked", user, cleared=cleared)
+    return user

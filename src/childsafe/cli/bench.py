@@ -12,6 +12,7 @@ BENCHMARKS: list[str] = [
     "childsafe.cli.bench_api",
     "childsafe.cli.bench_score",
     "childsafe.cli.bench_pdq",
+    "childsafe.cli.bench_media",
     "childsafe.cli.bench_console",
     "childsafe.cli.bench_transparency",
 ]

@@ -18,6 +18,7 @@ COMMANDS: list[str] = [
     "seed_demo",
     "cases",
     "audit",
+    "purge",
     "referral",
     "user",
     "transparency",

@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     seed_demo_conversations(database)
     for module_path, function in EXTENSIONS:
         getattr(importlib.import_module(module_path), function)(database, print)
-    print("API keys: `childsafe apikey create --name my-platform` (printed once)")
+    print(
+        "API keys: `childsafe apikey create --name my-platform --scope ingest` (printed once; "
+        "add `--scope moderation` to read alerts and media back)"
+    )
     database.dispose()
     return 0

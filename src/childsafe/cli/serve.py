@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
 import sys
+from datetime import timedelta
+from typing import Any
 
 import uvicorn
+import uvicorn.config
 
 from childsafe.api.app import create_app
 from childsafe.cli.arguments import whole_number
+from childsafe.log_lines import escape_controls_in
+from childsafe.retention.purge import configured_window
+from childsafe.retention.schedule import PurgeSchedule
 from childsafe.store.db import Database
 
 SWITCH_INTERVAL_S = 0.0005
@@ -23,7 +30,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8000, help="TCP port (0 picks a free one)")
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
-    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (time, client, method, path, status) at INFO on stdout",
+    )
+    parser.add_argument(
+        "--purge-every",
+        type=whole_number(0),
+        default=24,
+        metavar="HOURS",
+        help="run the retention purge (see `childsafe purge`) at start and every HOURS "
+        "(default 24; 0 turns it off)",
+    )
     add_screening_options(parser)
     parser.set_defaults(func=run)
 
@@ -50,6 +69,7 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    escape_controls_in(logging.getLogger())
     # The event loop and the batcher thread share the GIL. With the default 5 ms switch
     # interval, a thread waking from a pipe or database wait can wait up to 5 ms for the
     # loop to let go; a shorter interval keeps that hand-over quick.
@@ -68,14 +88,34 @@ def run(args: argparse.Namespace) -> int:
         # and is its only writer (see childsafe.screening).
         workers=1,
         access_log=args.access_log,
+        log_config=_uvicorn_logging(),
         log_level="warning",
         timeout_graceful_shutdown=5,
     )
+    if args.access_log:
+        # log_level quiets uvicorn's own INFO lines, and its access lines with them.
+        logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+    escape_controls_in(logging.getLogger("uvicorn"), logging.getLogger("uvicorn.access"))
     server = uvicorn.Server(config)
     _announce_url_when_listening(server, database)
+    purges = None
+    if args.purge_every:
+        purges = PurgeSchedule(database, timedelta(hours=args.purge_every), configured_window())
+        purges.start()
     server.run()
+    if purges:
+        purges.close()
     database.dispose()
     return 0
+
+
+def _uvicorn_logging() -> dict[str, Any]:
+    """uvicorn's logging, with the time on each access line."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["access"]["fmt"] = (
+        '%(asctime)s %(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s'
+    )
+    return config
 
 
 def _announce_url_when_listening(server: uvicorn.Server, database: Database) -> None:

@@ -1,37 +1,92 @@
 """The child-friendly report page a platform embeds (web view or iframe).
 
 The platform asks POST /v1/reports/page-link (with its API key) for a link that names the
-reporter and the reported account, signed and valid for 30 minutes, so the page itself needs
-no API key and a child cannot be made to report as someone else. Two steps: pick what happened
-(large buttons), optionally say more; the answer is a reference and what happens next.
+reporter and the reported account (childsafe.cases.report_links: signed, for 30 minutes, one
+report, while the key is active), so the page itself needs no API key and a child cannot be
+made to report as someone else. Two steps: pick what happened (large buttons), optionally say
+more; the answer is a reference and what happens next. Every answer, errors included, is a page
+in the same look, never JSON: a child reads it.
+
+The link's address comes from CHILDSAFE_PUBLIC_URL (e.g. https://safety.example.org); without
+it, from the address and port the server accepted the request on (right for 127.0.0.1 and
+tests), never from the Host header, which the caller chooses.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Query, Request, Response
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
-from childsafe.cases.reports import (
-    CATEGORIES,
-    MAX_DETAILS,
-    WHAT_HAPPENS_NEXT,
-    ReportRejected,
-    submit_report,
+from childsafe.api.rate_limits import rate_limits_of, retry_after
+from childsafe.cases.report_links import (
+    LinkRefused,
+    ReportLink,
+    ReportLinks,
+    report_already_sent,
+    report_through_link,
 )
+from childsafe.cases.reports import CATEGORIES, MAX_DETAILS, WHAT_HAPPENS_NEXT, ReportRejected
 from childsafe.console.secret import app_secret
 from childsafe.console.web import database_of, templates
+from childsafe.store.tables.cases import Report
 
-router = APIRouter(include_in_schema=False)
-PAGE_LINK_SECONDS = 30 * 60
-_SALT = "childsafe.report-page"
+PUBLIC_URL_ENV = "CHILDSAFE_PUBLIC_URL"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _serializer(request: Request) -> URLSafeTimedSerializer:
-    secret = getattr(request.app.state, "secret_key", None) or app_secret()
-    request.app.state.secret_key = secret
-    return URLSafeTimedSerializer(secret, salt=_SALT)
+class ReportPageRoute(APIRoute):
+    """Answers a form the route cannot read (too long, say) with the page, not JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                fields = ", ".join(
+                    sorted({str(e.get("loc", ("form",))[-1]) for e in error.errors()})
+                )
+                words = (
+                    f"We could not read that ({fields}). Go back to the app and tap Report again."
+                )
+                return _page(request, status=400, token=None, error=words)
+
+        return page_errors
+
+
+router = APIRouter(include_in_schema=False, route_class=ReportPageRoute)
+
+
+def _links(request: Request) -> ReportLinks:
+    links: ReportLinks | None = getattr(request.app.state, "report_links", None)
+    if links is None:
+        links = request.app.state.report_links = ReportLinks(app_secret())
+    return links
+
+
+def _public_base(request: Request) -> str:
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    if configured:
+        parts = urlsplit(configured)
+        if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
+            raise HTTPException(
+                503, f"{PUBLIC_URL_ENV}={configured!r} is not an http(s) address; fix the setting"
+            )
+        return configured
+    server = request.scope.get("server")
+    if not server:
+        raise HTTPException(503, f"set {PUBLIC_URL_ENV}: this server does not know its address")
+    host, port = str(server[0]), server[1]
+    scheme = request.scope.get("scheme", "http")
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    return f"{scheme}://{host}" + ("" if port in (None, _DEFAULT_PORTS.get(scheme)) else f":{port}")
 
 
 def report_page_url(
@@ -42,31 +97,35 @@ def report_page_url(
     conversation_id: str | None,
     api_key_id: str,
 ) -> str:
-    token = _serializer(request).dumps(
-        {
-            "reporter": reporter_account_id,
-            "reported": reported_account_id,
-            "conversation": conversation_id,
-            "key": api_key_id,
-        }
+    token = _links(request).sign(
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        conversation_id=conversation_id,
+        api_key_id=api_key_id,
     )
-    return str(request.url_for("report_page").include_query_params(t=token))
+    # The token is URL-safe base64: nothing in it needs escaping.
+    return f"{_public_base(request)}{request.app.url_path_for('report_page')}?t={token}"
 
 
-def _claims(request: Request, token: str | None) -> dict[str, Any] | None:
-    if not token:
-        return None
-    try:
-        claims: dict[str, Any] = _serializer(request).loads(token, max_age=PAGE_LINK_SECONDS)
-    except (SignatureExpired, BadSignature):
-        return None
-    return claims
-
-
-def _page(request: Request, status: int = 200, **context: Any) -> Response:
+def _page(
+    request: Request, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> Response:
     base = {"categories": CATEGORIES, "max_details": MAX_DETAILS, "error": None, "receipt": None}
     return templates.TemplateResponse(
-        request, "report.html", {**base, **context}, status_code=status
+        request, "report.html", {**base, **context}, status_code=status, headers=headers
+    )
+
+
+def _receipt(request: Request, report: Report, *, already_received: bool) -> Response:
+    return _page(
+        request,
+        status=200 if already_received else 201,
+        token=None,
+        receipt={
+            "reference": report.reference,
+            "next": WHAT_HAPPENS_NEXT,
+            "already": already_received,
+        },
     )
 
 
@@ -76,12 +135,42 @@ _EXPIRED = (
 )
 
 
+def _expired(request: Request) -> Response:
+    return _page(request, status=403, token=None, error=_EXPIRED)
+
+
+def _open(request: Request, token: str | None) -> ReportLink | Response:
+    """The link a token signs, or the page that says why it cannot be used now."""
+    if not token:
+        return _expired(request)
+    try:
+        link = _links(request).read(token)
+    except LinkRefused:
+        return _expired(request)
+    wait = rate_limits_of(request.app).link(link.id)
+    if wait is not None:
+        error = (
+            f"This link was used many times just now. Please wait {wait} seconds, then try "
+            "again. If you are in danger right now, call 999 (UK) or 911 (US)."
+        )
+        return _page(request, status=429, headers=retry_after(wait), token=None, error=error)
+    return link
+
+
 @router.get("/report", name="report_page")
 def report_page(
     request: Request, t: Annotated[str | None, Query(max_length=2000)] = None
 ) -> Response:
-    if _claims(request, t) is None:
-        return _page(request, status=403, token=None, error=_EXPIRED)
+    link = _open(request, t)
+    if isinstance(link, Response):
+        return link
+    try:
+        with database_of(request).session() as session:
+            earlier = report_already_sent(session, link)
+    except LinkRefused:
+        return _expired(request)
+    if earlier is not None:
+        return _receipt(request, earlier, already_received=True)
     return _page(request, token=t)
 
 
@@ -92,29 +181,16 @@ def send_report(
     category: Annotated[str, Form(max_length=32)] = "",
     details: Annotated[str, Form(max_length=MAX_DETAILS * 2)] = "",
 ) -> Response:
-    claims = _claims(request, t)
-    if claims is None:
-        return _page(request, status=403, token=None, error=_EXPIRED)
+    link = _open(request, t)
+    if isinstance(link, Response):
+        return link
     if not category:
         return _page(request, status=400, token=t, error="Please choose what happened.")
     try:
         with database_of(request).session() as session:
-            report = submit_report(
-                session,
-                reporter_account_id=claims["reporter"],
-                reported_account_id=claims["reported"],
-                category=category,
-                surface="chat" if claims.get("conversation") else "profile",
-                conversation_id=claims.get("conversation"),
-                details=details,
-                submitted_by=f"api:{claims['key']}",
-                api_key_id=claims["key"],
-            )
+            sent = report_through_link(session, link, category=category, details=details)
+    except LinkRefused:
+        return _expired(request)
     except ReportRejected as rejected:
         return _page(request, status=rejected.status, token=t, error=rejected.message)
-    return _page(
-        request,
-        status=201,
-        token=None,
-        receipt={"reference": report.reference, "next": WHAT_HAPPENS_NEXT},
-    )
+    return _receipt(request, sent.report, already_received=sent.already_received)

@@ -12,14 +12,16 @@ import hmac
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
+from childsafe.cases import audit, login_throttle, users
 from childsafe.cases.actions import (
     ACTION_WORDS,
     ACTIONS,
@@ -34,8 +36,10 @@ from childsafe.cases.evidence import bundle_zip
 from childsafe.cases.reports import CATEGORY_BY_KEY
 from childsafe.cases.roles import Permission, Role
 from childsafe.cases.timeline import case_of_media, load_case
-from childsafe.cases.users import UserError, authenticate, create_user, login_throttled
+from childsafe.cases.users import UserError, authenticate, create_user
+from childsafe.console.blurred_preview import NoPreview, blurred_preview
 from childsafe.console.web import (
+    DOCUMENT_SECURITY_POLICY,
     LOGIN_CSRF_COOKIE,
     PREFIX,
     SESSION_COOKIE,
@@ -45,6 +49,7 @@ from childsafe.console.web import (
     Viewer,
     ViewerDep,
     check_csrf,
+    client_address,
     database_of,
     end_session,
     render,
@@ -128,36 +133,42 @@ def login(
             error="Enter your username and password.",
         )
     name = username.strip().lower()[:64]
+    address = client_address(request)
+    # The attempt is counted (and committed) before the password is checked: see login_throttle.
     with database_of(request).session() as session:
-        if login_throttled(session, name):
+        wait = login_throttle.claim_attempt(session, name, address)
+    if wait is not None:
+        with database_of(request).session() as session:
             audit.record(
                 session,
                 actor=audit.SYSTEM,
                 action="login.throttled",
                 target_type="login",
                 target_id=name,
+                details={"retry_after_s": wait},
             )
-            user, signed_in, throttled = None, None, True
-        else:
-            user = authenticate(session, username, password)
-            audit.record(
-                session,
-                actor=f"user:{user.id}" if user else audit.SYSTEM,
-                action="login.succeeded" if user else "login.failed",
-                target_type="user" if user else "login",
-                target_id=user.id if user else name,
-            )
-            signed_in = start_session(session, user) if user else None
-            throttled = False
-    if throttled:
-        return render(
+        response = render(
             request,
             "login.html",
             None,
             status_code=429,
             login_csrf=cookie,
-            error="Too many failed sign-ins for this username. Wait 15 minutes and try again.",
+            error=f"Too many failed sign-ins. Try again in {wait} seconds.",
         )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    with database_of(request).session() as session:
+        user = authenticate(session, username, password)
+        audit.record(
+            session,
+            actor=f"user:{user.id}" if user else audit.SYSTEM,
+            action="login.succeeded" if user else "login.failed",
+            target_type="user" if user else "login",
+            target_id=user.id if user else name,
+        )
+        signed_in = start_session(session, user) if user else None
+        if user:
+            login_throttle.record_success(session, name, address)
     if user is None or signed_in is None:
         return render(
             request,
@@ -391,14 +402,38 @@ def decide(
     return _act(request, work)
 
 
-@router.get("/media/{media_id}")
-def media(request: Request, media_id: str, viewer: CaseViewer) -> Response:
-    """An image from a case, for the case page (which shows it blurred until clicked)."""
+def _case_media(session: Session, media_id: str) -> tuple[StoredMedia, str]:
+    """An image that belongs to a case, with that case's id (404 page otherwise)."""
+    stored = session.get(StoredMedia, media_id)
+    case_id = case_of_media(session, media_id) if stored is not None else None
+    if stored is None or case_id is None:
+        raise ConsolePageError(404, "There is no such image in any case.")
+    return stored, case_id
+
+
+# Images are named in the query string, never in the path: a stored id such as ".." would
+# otherwise be resolved by the browser into another console URL.
+MediaId = Annotated[str, Query(alias="id", min_length=1, max_length=128)]
+
+
+@router.get("/media/blurred")
+def media_blurred(request: Request, media_id: MediaId, viewer: CaseViewer) -> Response:
+    """The case page's blurred preview: nothing can be made out, so it is not a view."""
     with database_of(request).session() as session:
-        stored = session.get(StoredMedia, media_id)
-        case_id = case_of_media(session, media_id) if stored is not None else None
-        if stored is None or case_id is None:
-            raise ConsolePageError(404, f"There is no image {media_id} in any case.")
+        stored, _case_id = _case_media(session, media_id)
+        content = stored.content
+    try:
+        preview = blurred_preview(content)
+    except NoPreview as error:
+        raise ConsolePageError(422, "This image cannot be previewed.") from error
+    return Response(preview, media_type="image/jpeg")
+
+
+@router.get("/media/original")
+def media_original(request: Request, media_id: MediaId, viewer: CaseViewer) -> Response:
+    """The image itself, fetched by the click that un-blurs it: recorded as viewed."""
+    with database_of(request).session() as session:
+        stored, case_id = _case_media(session, media_id)
         audit.record(
             session,
             actor=viewer.actor,
@@ -407,11 +442,21 @@ def media(request: Request, media_id: str, viewer: CaseViewer) -> Response:
             target_id=case_id,
             details={"media_id": media_id},
         )
-        return Response(
-            stored.content,
-            media_type=stored.content_type,
-            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-        )
+        return Response(stored.content, media_type=stored.content_type)
+
+
+STATIC_DIR = Path(__file__).with_name("static")
+STATIC_TYPES = {"console.css": "text/css", "console.js": "text/javascript"}
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """The console's own stylesheet and script (the CSP allows no inline ones)."""
+    if name not in STATIC_TYPES:
+        raise ConsolePageError(404, "There is no such file.")
+    return FileResponse(
+        STATIC_DIR / name, media_type=STATIC_TYPES[name], headers={"Cache-Control": "no-cache"}
+    )
 
 
 # --- downloads --------------------------------------------------------------------------------
@@ -460,7 +505,11 @@ def nca_package(request: Request, case_id: str, fmt: str, viewer: Exporter) -> R
             media_type="application/json",
             headers={"Content-Disposition": f'attachment; filename="nca-{case_id}.json"'},
         )
-    return Response(nca.to_html(package), media_type="text/html")
+    return Response(
+        nca.to_html(package),
+        media_type="text/html",
+        headers={"Content-Security-Policy": DOCUMENT_SECURITY_POLICY},
+    )
 
 
 @router.get("/evidence/{bundle_id}.zip")
@@ -575,7 +624,11 @@ def transparency_download(
         figures = compute_figures(session, start, end)
     name = f"transparency-{start}-{end}.{fmt}"
     if fmt == "html":
-        return Response(report.to_html(figures), media_type="text/html")
+        return Response(
+            report.to_html(figures),
+            media_type="text/html",
+            headers={"Content-Security-Policy": DOCUMENT_SECURITY_POLICY},
+        )
     if fmt == "csv":
         return Response(report.to_csv(figures), media_type="text/csv", headers=_attachment(name))
     if fmt == "json":
@@ -591,19 +644,26 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-@router.get("/users")
-def users_page(request: Request, viewer: UserAdmin) -> Response:
+def _users_page(
+    request: Request, viewer: Viewer, status_code: int = 200, error: str | None = None
+) -> Response:
     with database_of(request).session() as session:
-        users = session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)).all()
+        all_users = session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)).all()
     return render(
         request,
         "users.html",
         viewer,
-        users=users,
+        status_code=status_code,
+        users=all_users,
         roles=list(Role),
-        error=request.query_params.get("error"),
-        created=request.query_params.get("created"),
+        error=error,
+        done=request.query_params.get("done"),
     )
+
+
+@router.get("/users")
+def users_page(request: Request, viewer: UserAdmin) -> Response:
+    return _users_page(request, viewer)
 
 
 @router.post("/users")
@@ -628,16 +688,47 @@ def add_user(
                 created_by=viewer.actor,
             )
     except UserError as error:
+        return _users_page(request, viewer, 400, str(error))
+    return _see_other(f"{PREFIX}/users?{urlencode({'done': f'created {user.username}'})}")
+
+
+# What an admin can do to an existing user: (users.py function, what the page says after).
+USER_ACTIONS: dict[str, tuple[Callable[[Session, str, str, str], object], str]] = {
+    "deactivate": (
+        lambda s, name, _pw, by: users.set_active(s, name, active=False, by=by),
+        "deactivated and signed out",
+    ),
+    "reactivate": (
+        lambda s, name, _pw, by: users.set_active(s, name, active=True, by=by),
+        "reactivated",
+    ),
+    "revoke-sessions": (
+        lambda s, name, _pw, by: users.revoke_sessions(s, name, by=by),
+        "signed out everywhere",
+    ),
+    "unlock": (lambda s, name, _pw, by: users.unlock(s, name, by=by), "sign-in delay cleared"),
+    "reset-password": (
+        lambda s, name, pw, by: users.reset_password(s, name, pw, by=by),
+        "given a new password and signed out",
+    ),
+}
+
+
+@router.post("/users/manage")
+def manage_user(
+    request: Request,
+    viewer: UserAdmin,
+    username: Annotated[str, Form(max_length=64)] = "",
+    action: Annotated[str, Form(pattern="^(" + "|".join(USER_ACTIONS) + ")$")] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: CsrfField = None,
+) -> Response:
+    check_csrf(viewer, csrf_token)
+    work, outcome = USER_ACTIONS[action]
+    try:
         with database_of(request).session() as session:
-            users = session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)).all()
-        return render(
-            request,
-            "users.html",
-            viewer,
-            status_code=400,
-            users=users,
-            roles=list(Role),
-            error=str(error),
-            created=None,
-        )
-    return _see_other(f"{PREFIX}/users?created={user.username}")
+            work(session, username, password, viewer.actor)
+    except UserError as error:
+        return _users_page(request, viewer, 400, str(error))
+    done = f"{username.strip().lower()} {outcome}"
+    return _see_other(f"{PREFIX}/users?{urlencode({'done': done})}")

@@ -3,7 +3,12 @@
 Sessions: the cookie holds a random token; we store only its SHA-256 with the user, a CSRF
 token and an expiry. Every state-changing form carries the session's CSRF token (the login form
 uses a double-submit cookie, since there is no session yet). Cookies are HttpOnly and
-SameSite=Strict, and Secure when the request came over HTTPS.
+SameSite=Strict, and Secure when the request came over HTTPS. Each request looks its session
+row up, so deleting the rows (sign-out, revocation, deactivation) ends a session at once.
+
+Every console response carries the security headers below: no inline script or style may run
+(the templates use console/static/), no other site may frame the console, no URL leaks in a
+Referer, and nothing a moderator saw is kept in a browser or proxy cache.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
@@ -62,9 +69,22 @@ def sla_words(due: datetime, now: datetime) -> tuple[str, bool]:
     return f"overdue by {human_delta(remaining)}", True
 
 
+# A request-provided id put into a URL: every reserved character encoded, so an id such as
+# "../transparency/report.pdf?from=..." stays one harmless path segment or query value.
+templates.env.filters["urlpart"] = lambda value: quote(str(value), safe="")
 templates.env.globals["role_titles"] = {role.value: title for role, title in ROLE_TITLES.items()}
 templates.env.filters["when"] = lambda value: as_utc(value).strftime("%d %b %Y %H:%M UTC")
 templates.env.filters["iso"] = lambda value: as_utc(value).isoformat()
+
+
+def page_refusal(status: int, title: str, words: str, path: str) -> Response:
+    """A request refused at the edge (rate limit, unreadable body), answered as a page for
+    people: the child's report page must never show raw JSON."""
+    page = templates.get_template("refused.html")
+    return HTMLResponse(
+        page.render(title=title, words=words, report_page=path.startswith("/report")),
+        status_code=status,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +100,36 @@ class Viewer:
         return allowed(self.user.role, Permission(permission))
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# For stand-alone HTML documents served as downloads (the transparency report, the NCA
+# package): their own inline style at most, never a script.
+DOCUMENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+def with_security_headers(response: Response) -> Response:
+    """Adds the console's headers; a response that set its own CSP or caching keeps it."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 class ConsolePageError(Exception):
     """Rendered as an HTML page (the API's errors are JSON; the console's are for people)."""
 
@@ -90,10 +140,14 @@ class ConsolePageError(Exception):
 
 
 class ConsoleRoute(APIRoute):
-    """Turns console errors into HTML pages and sends signed-out people to the login page."""
+    """Turns console errors into HTML pages, sends signed-out people to the login page and
+    puts the security headers on every response."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+
+        async def secured(request: Request) -> Response:
+            return with_security_headers(await render_errors(request))
 
         async def render_errors(request: Request) -> Response:
             try:
@@ -126,7 +180,7 @@ class ConsoleRoute(APIRoute):
                     status_code=error.status_code,
                 )
 
-        return render_errors
+        return secured
 
 
 def database_of(request: Request) -> Database:

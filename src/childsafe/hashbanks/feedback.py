@@ -24,8 +24,9 @@ class FeedbackError(ValueError):
 
 
 def record_feedback(
-    session: Session, match_id: str, feedback: Feedback, *, by: str, note: str | None = None
+    session: Session, match_id: str, feedback: Feedback, *, actor: str, note: str | None = None
 ) -> HashMatch:
+    """Record `actor`'s decision (an authenticated identity such as `api:<key id>`)."""
     match = session.get(HashMatch, match_id)
     if match is None:
         raise FeedbackError(f"no hash match {match_id!r}")
@@ -33,12 +34,12 @@ def record_feedback(
         raise FeedbackError(f"match {match_id} was already {match.feedback} by {match.feedback_by}")
     now = datetime.now(UTC)
     match.feedback = feedback.value
-    match.feedback_by = by
+    match.feedback_by = actor
     match.feedback_note = note
     match.feedback_at = now
     audit.record(
         session,
-        actor=by,
+        actor=actor,
         action=f"hash_match.{feedback.value}",
         target_type="hash_match",
         target_id=match.id,
@@ -48,7 +49,7 @@ def record_feedback(
     if feedback == Feedback.REJECTED:
         media = session.get(StoredMedia, match.media_id)
         assert media is not None  # a foreign key guarantees it
-        label = f"rejected match {match.id} by {by}" + (f": {note}" if note else "")
+        label = f"rejected match {match.id} by {actor}" + (f": {note}" if note else "")
         allow(
             session,
             [

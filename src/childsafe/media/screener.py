@@ -78,7 +78,11 @@ class MediaScreener:
         matches = self.matchers.get(self.database).match(hashes)
         # Nudity only changes what a child sees, so adult-only chats skip the model.
         to_child = any(AgeBand(r.age_band).is_child for r in recipients)
-        nudity = self.nudity.detect(decoded.image) if self.nudity and to_child else None
+        nudity = (
+            self.nudity.detect(decoded.image).scaled(decoded.scale)
+            if self.nudity and to_child
+            else None
+        )
         try:
             with self.database.session() as session:
                 return self._decide_and_store(

@@ -9,7 +9,9 @@ from childsafe.screening.records import (
     Answer,
     IncomingMessage,
     MessageIdReused,
+    MessageNotStored,
     ScreeningError,
+    ScreeningFailed,
     ScreeningUnavailable,
     UnknownAccount,
 )
@@ -20,8 +22,10 @@ __all__ = [
     "Batcher",
     "IncomingMessage",
     "MessageIdReused",
+    "MessageNotStored",
     "Screener",
     "ScreeningError",
+    "ScreeningFailed",
     "ScreeningUnavailable",
     "UnknownAccount",
 ]

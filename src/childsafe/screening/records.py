@@ -36,6 +36,17 @@ class MessageIdReused(ScreeningError):
     """A message id we already answered arrived again with different content."""
 
 
+class MessageNotStored(ScreeningError):
+    """The store refused this message on its own (its batch was retried message by message,
+    so the others were answered): its content cannot be held, e.g. a lone surrogate, or a
+    NUL on PostgreSQL, that got past the API's checks. Nothing of it was stored."""
+
+
+class ScreeningFailed(ScreeningError):
+    """Screening this one message failed for a reason of ours (a bug, logged); its batch was
+    retried message by message, so only this message has no answer. Nothing was stored."""
+
+
 class ScreeningUnavailable(Exception):
     """Nothing was acknowledged (the database is unreachable, or the screening process was
     restarted); the platform should retry, which is safe because messages are idempotent."""

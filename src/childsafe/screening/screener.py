@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
 from childsafe.accounts import contact_gate, effective_settings
 from childsafe.conversations import RiskTracker, RiskUpdate
@@ -31,11 +31,14 @@ from childsafe.screening.records import (
     Answer,
     IncomingMessage,
     MessageIdReused,
+    MessageNotStored,
     ScreeningError,
+    ScreeningFailed,
+    ScreeningUnavailable,
     UnknownAccount,
 )
 from childsafe.screening.signals import message_signals
-from childsafe.screening.storage import BatchReads, BatchWrites, storage_for
+from childsafe.screening.storage import AnsweredRow, BatchReads, BatchWrites, storage_for
 from childsafe.store.db import Database
 
 log = logging.getLogger("childsafe.screening")
@@ -43,7 +46,8 @@ log = logging.getLogger("childsafe.screening")
 # Conversations whose detector state stays in memory between messages (the rest reload).
 DEFAULT_CACHE_CONVERSATIONS = 50_000
 
-Outcome = Answer | ScreeningError
+# ScreeningUnavailable: this message alone conflicted with a concurrent write; a retry is safe.
+Outcome = Answer | ScreeningError | ScreeningUnavailable
 CaseIntake = Callable[..., str]
 
 
@@ -113,19 +117,21 @@ class Screener:
     # -- one batch, one transaction -------------------------------------------------------
 
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
-        """Answer every message; one commit for the batch, or one per message on conflict."""
+        """Answer every message; one commit for the batch, or one per message when the batch
+        fails, so that only a message that fails on its own gets an error."""
         touched: set[str] = set()
         try:
             outcomes = self._screen(messages, touched)
-        except IntegrityError:
-            # Another process stored one of these ids first (or an account vanished): redo
-            # one message per transaction so each gets its own correct answer.
-            self._unload(touched)
-            log.info("batch of %d hit a conflict; retrying one by one", len(messages))
-            return [self._screen_alone(message) for message in messages]
-        except Exception:
+        except OperationalError:
+            # The database is unreachable: every message would fail alike.
             self._unload(touched)
             raise
+        except Exception as error:
+            # Another process stored one of these ids first, an account vanished, or one
+            # message cannot be stored (or screened): redo one message per transaction.
+            self._unload(touched)
+            log.info("batch of %d failed (%s); retrying one by one", len(messages), _kind(error))
+            outcomes = [self._screen_alone(message) for message in messages]
         self._evict()
         return outcomes
 
@@ -133,6 +139,9 @@ class Screener:
         touched: set[str] = set()
         try:
             return self._screen([message], touched)[0]
+        except OperationalError:
+            self._unload(touched)
+            raise
         except IntegrityError:
             self._unload(touched)
             with self._autocommit.connect() as connection:
@@ -143,10 +152,26 @@ class Screener:
                     pairs=(),
                     conversation_ids=(),
                 )
-            replayed = _already_answered(reads, [message])
-            if message.id in replayed:
-                return replayed[message.id]
-            raise
+            for row in reads.answered:
+                return _copy_of(row, row.response, message)
+            return ScreeningUnavailable(
+                f"message {message.id!r} conflicted with a concurrent change (an account "
+                "removed, or its conversation written elsewhere)"
+            )
+        except (StatementError, UnicodeError) as error:
+            # Parameters stay out of the log: they hold the message's text.
+            self._unload(touched)
+            log.warning("message %r could not be stored (%s)", message.id, _kind(error))
+            return MessageNotStored(
+                f"message {message.id!r} could not be stored: the database refused its "
+                f"content ({_kind(error)}); nothing was stored"
+            )
+        except Exception as error:
+            self._unload(touched)
+            log.exception("screening message %r failed", message.id, exc_info=error)
+            return ScreeningFailed(
+                f"screening message {message.id!r} failed (logged); nothing was stored"
+            )
 
     def _screen(self, messages: Sequence[IncomingMessage], touched: set[str]) -> list[Outcome]:
         # Everything the batch may need in one read: a retried message costs a few extra rows.
@@ -165,10 +190,11 @@ class Screener:
                 pairs={_pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
                 conversation_ids=self._uncached({m.conversation_id for m in messages}),
             )
-        outcomes: dict[str, Outcome] = _already_answered(reads, messages)
+        stored = {row.id for row in reads.answered}
+        outcomes: dict[str, Outcome] = {}
         fresh: dict[str, IncomingMessage] = {}
         for message in messages:
-            if message.id not in outcomes:
+            if message.id not in stored:
                 fresh.setdefault(message.id, message)
         if fresh:
             accounts = self._accounts_from(reads)
@@ -185,11 +211,13 @@ class Screener:
                 touched.add(message.conversation_id)
                 outcomes[message.id] = self._screen_one(accounts, reads.connected, message, writes)
             self._write(writes, touched)
-        # The same id twice in one batch (a fast retry) gets the first one's answer.
-        return [
-            outcomes[m.id] if m.id not in fresh or _same_message(fresh[m.id], m) else _reused(m)
-            for m in messages
-        ]
+        # Every copy of an id (a retry, perhaps in this same batch) is held against the first,
+        # stored before or first in this batch: the same message gets its answer.
+        firsts: dict[str, tuple[AnsweredRow | IncomingMessage, Outcome]] = {
+            row.id: (row, row.response) for row in reads.answered
+        }
+        firsts.update((id, (first, outcomes[id])) for id, first in fresh.items())
+        return [_copy_of(*firsts[m.id], m) for m in messages]
 
     def _accounts_from(self, reads: BatchReads) -> dict[str, _Account]:
         accounts = {}
@@ -402,25 +430,35 @@ class Screener:
         return alert_id
 
 
-def _already_answered(reads: BatchReads, messages: Sequence[IncomingMessage]) -> dict[str, Outcome]:
-    by_id = {m.id: m for m in messages}
-    return {
-        row.id: row.response if _same_message(row, by_id[row.id]) else _reused(by_id[row.id])
-        for row in reads.answered
-    }
+def _copy_of(
+    first: AnsweredRow | IncomingMessage, answer: Outcome, again: IncomingMessage
+) -> Outcome:
+    """`first`'s answer for the same message again; a 409 for another under its id."""
+    return answer if _same_message(first, again) else _reused(again)
 
 
-def _same_message(first: Any, again: IncomingMessage) -> bool:
-    """`first` is a stored row or an IncomingMessage: both have these attributes."""
+def _same_message(first: AnsweredRow | IncomingMessage, again: IncomingMessage) -> bool:
+    """The message's fingerprint: where, who to whom (in any order), when, and what."""
     return (
         first.conversation_id == again.conversation_id
         and first.sender_id == again.sender_id
+        and sorted(first.recipient_ids) == sorted(again.recipient_ids)
+        and as_utc(first.sent_at) == as_utc(again.sent_at)
         and first.text == again.text
     )
 
 
 def _reused(message: IncomingMessage) -> MessageIdReused:
-    return MessageIdReused(f"message id {message.id!r} was already used for a different message")
+    return MessageIdReused(
+        f"message id {message.id!r} was already used for a different message (conversation, "
+        "sender, recipients, sent_at and text must all match for a retry)"
+    )
+
+
+def _kind(error: BaseException) -> str:
+    """What went wrong, without the SQL parameters SQLAlchemy puts in its messages."""
+    original = getattr(error, "orig", None)
+    return type(original if isinstance(original, BaseException) else error).__name__
 
 
 def _reason(match: Match, risk_update: RiskUpdate) -> dict[str, Any]:

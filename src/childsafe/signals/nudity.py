@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from PIL import Image
@@ -31,6 +31,22 @@ class NudityResult:
     score: float  # 0..1: the most confident sexual finding (0 when there is none)
     findings: tuple[NudityFinding, ...]
     model: str
+
+    def scaled(self, factor: float) -> NudityResult:
+        """The findings with boxes in an image `factor` times larger (the image as sent, when
+        the detector saw it reduced)."""
+        if factor == 1.0:
+            return self
+
+        def _times(value: int) -> int:
+            return round(value * factor)
+
+        findings = tuple(
+            replace(f, box=(_times(x), _times(y), _times(w), _times(h)))
+            for f in self.findings
+            for x, y, w, h in [f.box]
+        )
+        return NudityResult(self.score, findings, self.model)
 
     def reasons(self) -> list[dict[str, object]]:
         return [

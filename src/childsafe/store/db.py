@@ -80,6 +80,9 @@ class Database:
             engine_kwargs.setdefault(
                 "connect_args", {"options": "-c plan_cache_mode=force_custom_plan"}
             )
+        # Statement parameters are message text, report details, account ids: an error must
+        # never copy them into a log line.
+        engine_kwargs.setdefault("hide_parameters", True)
         self.engine = create_engine(self.url, **engine_kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

@@ -11,11 +11,14 @@ from sqlalchemy.engine import Connection
 
 
 class AnsweredRow(NamedTuple):
-    """A message already stored: enough to tell a retry from a reused id, and its answer."""
+    """A message already stored: its fingerprint (to tell a retry from a reused id) and its
+    answer."""
 
     id: str
     conversation_id: str
     sender_id: str
+    recipient_ids: list[str]
+    sent_at: datetime
     text: str
     response: dict[str, Any]
 

@@ -38,6 +38,8 @@ ANSWERED = select(
     MESSAGES.c.id,
     MESSAGES.c.conversation_id,
     MESSAGES.c.sender_id,
+    MESSAGES.c.recipient_ids,
+    MESSAGES.c.sent_at,
     MESSAGES.c.text,
     MESSAGES.c.response,
 ).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))

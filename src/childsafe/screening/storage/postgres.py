@@ -28,8 +28,8 @@ from childsafe.screening.storage.interface import (
 from childsafe.store.db import json_text
 
 READ = """SELECT
- (SELECT json_agg(json_build_array(id, conversation_id, sender_id, text, response))
-  FROM messages WHERE id = ANY(%b::text[]))::text,
+ (SELECT json_agg(json_build_array(id, conversation_id, sender_id, recipient_ids, sent_at,
+  text, response)) FROM messages WHERE id = ANY(%b::text[]))::text,
  (SELECT json_agg(json_build_array(id, age_band, created_at, settings))
   FROM accounts WHERE id = ANY(%b::text[]))::text,
  (SELECT json_agg(json_build_array(c.account_a, c.account_b))
@@ -150,7 +150,10 @@ class PostgresStorage:
         parameters = (list(message_ids), list(account_ids), firsts, seconds, list(conversation_ids))
         answered, accounts, connected, states = connection.exec_driver_sql(READ, parameters).one()
         return BatchReads(
-            answered=[AnsweredRow(*row) for row in _rows(answered)],
+            answered=[
+                AnsweredRow(id, conversation, sender, recipients, datetime.fromisoformat(at), *tail)
+                for id, conversation, sender, recipients, at, *tail in _rows(answered)
+            ],
             accounts=[
                 AccountRow(id, band, datetime.fromisoformat(created_at), settings)
                 for id, band, created_at, settings in _rows(accounts)

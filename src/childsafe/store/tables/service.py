@@ -124,3 +124,5 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the key may do (childsafe.api.auth.KeyScope values), chosen at `apikey create`.
+    scopes: Mapped[list[str]] = mapped_column(JSON)

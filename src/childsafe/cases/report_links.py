@@ -1,0 +1,153 @@
+"""Signed links to the child-friendly report page, and the one report each link may send.
+
+A link names the reporter, the reported account and the conversation, signed for the API key
+that asked for it. It works for PAGE_LINK_SECONDS, only while that key is active, and for one
+report: a second submission through it gets the first report's reference back instead of a
+second report, so replaying a link cannot pile reports onto a case. The first report is found
+in the reports table (same key, reporter, reported account and conversation, made since the
+link was signed), so no column records which link sent it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from childsafe.cases import audit
+from childsafe.cases.reports import submit_report
+from childsafe.store.tables.cases import Report
+from childsafe.store.tables.service import ApiKey
+
+PAGE_LINK_SECONDS = 30 * 60
+_SALT = "childsafe.report-page"
+
+
+class LinkRefused(Exception):
+    """The link is forged, expired, or its key was revoked: it can never work again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLink:
+    reporter_account_id: str
+    reported_account_id: str
+    conversation_id: str | None
+    api_key_id: str
+    signed_at: datetime
+
+    @property
+    def id(self) -> str:
+        """Names the link by what it signs: one link has one name however its token is spelled."""
+        signed = "\n".join(
+            (
+                self.api_key_id,
+                self.reporter_account_id,
+                self.reported_account_id,
+                self.conversation_id or "",
+                self.signed_at.isoformat(),
+            )
+        )
+        return hashlib.sha256(signed.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    report: Report
+    already_received: bool  # True: an earlier submission through this link made `report`
+
+
+class ReportLinks:
+    """Signs and reads link tokens with the app's secret."""
+
+    def __init__(self, secret: str) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt=_SALT)
+
+    def sign(
+        self,
+        *,
+        reporter_account_id: str,
+        reported_account_id: str,
+        conversation_id: str | None,
+        api_key_id: str,
+    ) -> str:
+        return self._serializer.dumps(
+            {
+                "reporter": reporter_account_id,
+                "reported": reported_account_id,
+                "conversation": conversation_id,
+                "key": api_key_id,
+            }
+        )
+
+    def read(self, token: str) -> ReportLink:
+        """The link a token signs; LinkRefused when forged or expired (SignatureExpired is a
+        BadSignature)."""
+        try:
+            claims: dict[str, Any]
+            claims, signed_at = self._serializer.loads(
+                token, max_age=PAGE_LINK_SECONDS, return_timestamp=True
+            )
+            return ReportLink(
+                reporter_account_id=str(claims["reporter"]),
+                reported_account_id=str(claims["reported"]),
+                conversation_id=claims.get("conversation"),
+                api_key_id=str(claims["key"]),
+                signed_at=signed_at.astimezone(UTC),
+            )
+        except (BadSignature, KeyError, TypeError) as error:
+            raise LinkRefused("forged, damaged or expired link") from error
+
+
+def report_already_sent(session: Session, link: ReportLink) -> Report | None:
+    """The report this link already sent, if any; LinkRefused once its key was revoked."""
+    key = session.get(ApiKey, link.api_key_id)
+    if key is None or key.revoked:
+        raise LinkRefused(f"the key {link.api_key_id!r} that signed the link is revoked")
+    conversation = (
+        Report.conversation_id.is_(None)
+        if link.conversation_id is None
+        else Report.conversation_id == link.conversation_id
+    )
+    return session.scalar(
+        select(Report)
+        .where(
+            Report.api_key_id == link.api_key_id,
+            Report.reporter_account_id == link.reporter_account_id,
+            Report.reported_account_id == link.reported_account_id,
+            conversation,
+            Report.created_at >= link.signed_at,
+        )
+        .order_by(Report.created_at)
+        .limit(1)
+    )
+
+
+def report_through_link(
+    session: Session, link: ReportLink, *, category: str, details: str | None
+) -> LinkReport:
+    """The link's one report: made now, or the one an earlier submission made.
+
+    Raises LinkRefused (revoked key) or ReportRejected (bad category or details)."""
+    # Two taps on "Send" arrive together: the second must wait for the first to commit, then
+    # find its report, rather than both finding none.
+    audit.serialise_writes(session)
+    earlier = report_already_sent(session, link)
+    if earlier is not None:
+        return LinkReport(earlier, already_received=True)
+    report = submit_report(
+        session,
+        reporter_account_id=link.reporter_account_id,
+        reported_account_id=link.reported_account_id,
+        category=category,
+        surface="chat" if link.conversation_id else "profile",
+        conversation_id=link.conversation_id,
+        details=details,
+        submitted_by=f"api:{link.api_key_id}",
+        api_key_id=link.api_key_id,
+    )
+    return LinkReport(report, already_received=False)
