@@ -1,5 +1,5 @@
 """Shared fixtures: the real databases (SQLite always, PostgreSQL when DATABASE_URL is set)
-and the ../shared datasets (tests that need them skip cleanly without them)."""
+and the ../shared datasets and standards (tests that need them skip cleanly without them)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from childsafe.bench.databases import postgres_database
+from childsafe.referrals.standards import standards_dir
 from childsafe.store.db import Database, database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,3 +68,11 @@ def database(db_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture(scope="session")
+def standards() -> Path:
+    found = standards_dir()
+    if found is None:
+        pytest.skip("needs ../shared/standards (NCMEC XSD, DSA schema); not shipped in the repo")
+    return found

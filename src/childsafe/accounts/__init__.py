@@ -1,5 +1,6 @@
 """Accounts: age bands, safe defaults (ICO Children's Code, Ofcom ICU F1/F2), the contact gate."""
 
+from childsafe.accounts.errors import UnknownAccount
 from childsafe.accounts.gate import Contact, ContactDecision, contact_gate
 from childsafe.accounts.settings import (
     SETTINGS,
@@ -25,6 +26,7 @@ __all__ = [
     "InvalidSetting",
     "Setting",
     "SettingsChange",
+    "UnknownAccount",
     "apply_changes",
     "band_change_loosens",
     "contact_gate",

@@ -3,7 +3,7 @@ erase it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from childsafe import audit
 from childsafe.accounts import (
     SETTINGS,
     InvalidSetting,
+    UnknownAccount,
     apply_changes,
     band_change_loosens,
     effective_settings,
@@ -23,10 +25,9 @@ from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId
-from childsafe.cases import audit
 from childsafe.model import AgeBand
-from childsafe.retention.erasure import UnknownAccount, erase_account
-from childsafe.screening.screener import as_utc
+from childsafe.model.clock import as_utc, utcnow
+from childsafe.retention.erasure import erase_account
 from childsafe.store.tables.service import Account
 
 router = APIRouter(
@@ -132,7 +133,7 @@ def _put(
         account = Account(
             id=account_id,
             age_band=body.age_band.value,
-            created_at=as_utc(body.created_at) if body.created_at else datetime.now(UTC),
+            created_at=as_utc(body.created_at) if body.created_at else utcnow(),
             settings={},
         )
         session.add(account)

@@ -15,7 +15,7 @@ from childsafe.api.auth import ModerationKey
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId
-from childsafe.screening.screener import as_utc
+from childsafe.model.clock import as_utc
 from childsafe.store.tables.service import Alert
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"], dependencies=[Depends(strict_query)])

@@ -7,10 +7,11 @@ import importlib
 from fastapi import FastAPI
 
 from childsafe.api.errors import install_error_handlers
-from childsafe.api.lifecycle import lifespan
 from childsafe.api.messages import MessagesFastPath
 from childsafe.api.nul_guard import CheckRequestInput
-from childsafe.api.rate_limits import RateLimit, rate_limits_of
+from childsafe.api.rate_limits import RateLimit
+from childsafe.runtime.lifespan import lifespan
+from childsafe.runtime.rate_limits import rate_limits_of
 from childsafe.store.db import Database
 
 # One line per resource router: ("childsafe.api.<module>", "router").
@@ -21,7 +22,11 @@ ROUTERS: list[tuple[str, str]] = [
     ("childsafe.api.alerts", "router"),
     ("childsafe.api.reports", "router"),
     ("childsafe.api.media", "router"),
-    ("childsafe.console.routes", "router"),
+    ("childsafe.console.signin", "router"),
+    ("childsafe.console.casework", "router"),
+    ("childsafe.console.downloads", "router"),
+    ("childsafe.console.admin", "router"),
+    ("childsafe.console.assets", "router"),
     ("childsafe.console.report_page", "router"),
 ]
 

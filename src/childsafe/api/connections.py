@@ -16,7 +16,7 @@ from childsafe.api.auth import IngestKey
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import PlatformId
-from childsafe.screening.screener import as_utc
+from childsafe.model.clock import as_utc
 from childsafe.store.tables.service import Account, Connection
 
 router = APIRouter(

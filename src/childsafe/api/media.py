@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
@@ -13,15 +11,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from childsafe.accounts import UnknownAccount
 from childsafe.api.auth import IngestKey, ModerationKey
 from childsafe.api.deps import SessionDep
 from childsafe.api.errors import ErrorBody, error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId, StorableText, platform_id
 from childsafe.hashbanks.feedback import Feedback, FeedbackError, record_feedback
-from childsafe.media import IncomingMedia, MediaConflict, MediaScreener, UnknownAccount
-from childsafe.policy import Policy
+from childsafe.media import IncomingMedia, MediaConflict
+from childsafe.model.clock import as_utc, utcnow
+from childsafe.runtime.media import media_screener
 from childsafe.signals.image_hash import IMAGE_FORMATS, BrokenImage, ImageTooLarge, NotAnImage
-from childsafe.signals.nudity import load_detector
 from childsafe.store.tables.hashbanks import StoredMedia
 
 MAX_MEDIA_BYTES = int(os.environ.get("CHILDSAFE_MAX_MEDIA_BYTES", 10 * 1024 * 1024))
@@ -31,27 +30,12 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 router = APIRouter(
     prefix="/v1/media", tags=["media"], max_body_size=MAX_MEDIA_BYTES + FORM_OVERHEAD_BYTES
 )
-_create_lock = threading.Lock()
 
 Id = Annotated[PlatformId, Form()]
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(404, 409),
     415: {"model": ErrorBody, "description": "not an image in an accepted format"},
 }
-
-
-def screener_for(request: Request) -> MediaScreener:
-    """The app's media screener (app.state.media_screener; tests may set their own)."""
-    state = request.app.state
-    screener: MediaScreener | None = getattr(state, "media_screener", None)
-    if screener is None:
-        with _create_lock:
-            screener = getattr(state, "media_screener", None)
-            if screener is None:
-                policy = getattr(state, "policy", None) or Policy.default()
-                screener = MediaScreener(state.database, policy, load_detector())
-                state.media_screener = screener
-    return screener
 
 
 @router.post("", responses=RESPONSES)
@@ -88,17 +72,16 @@ async def post_media(
         raise HTTPException(422, "recipient_ids: give 1 or more account ids")
     if sender_id in recipients or len(set(recipients)) != len(recipients):
         raise HTTPException(422, "recipient_ids must not repeat an account or name the sender")
-    moment = sent_at or datetime.now(UTC)
     media = IncomingMedia(
         id=media_id or "media_" + secrets.token_hex(10),
         conversation_id=conversation_id,
         sender_id=sender_id,
         recipient_ids=tuple(recipients),
-        sent_at=moment if moment.tzinfo else moment.replace(tzinfo=UTC),
+        sent_at=as_utc(sent_at) if sent_at else utcnow(),
         data=data,
     )
     try:
-        answer = await run_in_threadpool(screener_for(request).screen, media)
+        answer = await run_in_threadpool(media_screener(request.app.state).screen, media)
     except NotAnImage as error:
         raise HTTPException(415, str(error)) from error
     except ImageTooLarge as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -10,12 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from childsafe.accounts import UnknownAccount
 from childsafe.api.asgi_body import read_body, replay_body
 from childsafe.api.auth import IngestKey, KeyScope, cached_key_holds
 from childsafe.api.deps import strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, database_down, error_responses, http_error
 from childsafe.api.fields import IsoDatetime, PlatformId
-from childsafe.api.lifecycle import screener_for
+from childsafe.model.clock import as_utc
+from childsafe.runtime.messages import message_screener
 from childsafe.screening import (
     Answer,
     IncomingMessage,
@@ -23,9 +25,7 @@ from childsafe.screening import (
     MessageNotStored,
     ScreeningFailed,
     ScreeningUnavailable,
-    UnknownAccount,
 )
-from childsafe.screening.screener import as_utc
 
 router = APIRouter(
     prefix="/v1/messages",
@@ -56,43 +56,7 @@ class MessageIn(BaseModel):
         return self
 
 
-class CueOut(BaseModel):
-    name: str
-    evidence: str
-
-
-class DriverOut(BaseModel):
-    message_id: str
-    cues: list[str]
-    excerpt: str
-    weight: float
-
-
-class ReasonOut(BaseModel):
-    rule: str
-    description: str
-    verdict: Literal["allow", "warn", "blur", "hold", "block"]
-    signals: dict[str, Any] = Field(description="the signals the rule tested, with their values")
-    alert: Literal["low", "medium", "high"] | None = None
-    standard: str | None = None
-    cues: list[CueOut] | None = Field(default=None, description="cues found in this message")
-    messages: list[DriverOut] | None = Field(
-        default=None, description="the messages that drove the conversation's risk"
-    )
-
-
-class VerdictOut(BaseModel):
-    verdict: Literal["allow", "warn", "blur", "hold", "block"]
-    reasons: list[ReasonOut]
-    conversation_risk: float = Field(ge=0, le=1)
-    alert_id: str | None
-    recipient_notice: str | None = Field(description="show this to the recipient (the child)")
-    shadow_reasons: list[ReasonOut] | None = Field(
-        default=None, description="rules in shadow mode that matched (not enforced)"
-    )
-
-
-@router.post("", response_model=VerdictOut, responses=error_responses(404, 409, 503))
+@router.post("", response_model=Answer, responses=error_responses(404, 409, 503))
 async def post_message(body: MessageIn, request: Request, _key: IngestKey) -> Any:
     """Screen a message. Answered only after it is durably stored; idempotent on `id`."""
     answer = await _screen(request.app, body)
@@ -110,7 +74,7 @@ async def _screen(app: Any, body: MessageIn) -> Answer:
         sent_at=as_utc(body.sent_at),
     )
     try:
-        return await screener_for(app).screen_async(message)
+        return await message_screener(app.state).screen_async(message)
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:

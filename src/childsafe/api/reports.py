@@ -15,7 +15,6 @@ from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope, require_scope
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import PlatformId
-from childsafe.cases.clock import as_utc
 from childsafe.cases.report_links import PAGE_LINK_SECONDS
 from childsafe.cases.reports import (
     CATEGORIES,
@@ -28,6 +27,7 @@ from childsafe.cases.reports import (
     submit_report,
 )
 from childsafe.console.report_page import report_page_url
+from childsafe.model.clock import as_utc
 from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import Account
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from childsafe.api.app import create_app
-from childsafe.cases.loadgen import populate
 from childsafe.cases.users import create_user
+from childsafe.demo.loadgen import populate
 from childsafe.store.db import Database
 
 PASSWORD = "bench-password-1234"

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from childsafe.cases.loadgen import populate
+from childsafe.demo.loadgen import populate
 from childsafe.store.db import Database
 from childsafe.transparency import dsa
 from childsafe.transparency.figures import compute_figures

@@ -1,3 +1,3 @@
 """Cases: alerts, reports and hash matches merged per suspect, prioritised with an SLA clock;
-moderator actions, referrals with second-person approval, the hash-chained audit log and
-sealed evidence bundles."""
+moderator actions and referrals with second-person approval, each audited (childsafe.audit),
+and sealed evidence bundles."""

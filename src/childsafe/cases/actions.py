@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe import audit
 from childsafe.cases.evidence import seal_evidence
 from childsafe.cases.roles import Permission, allowed
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.tables.cases import Case, CaseAction, CaseItem, ConsoleUser, Referral
 
 # Decisions about the suspect's account, mildest first. Dismiss closes the case (refused while
@@ -171,6 +171,18 @@ def _pending_referral(session: Session, case_id: str) -> Referral | None:
     return session.scalar(
         select(Referral).where(Referral.case_id == case_id, Referral.status == "pending")
     )
+
+
+def check_exportable(session: Session, case_id: str) -> None:
+    """A case's referral may be downloaded for the authorities only once a second specialist
+    approved it."""
+    approved = session.scalar(
+        select(Referral.id).where(Referral.case_id == case_id, Referral.status == "approved")
+    )
+    if approved is None:
+        raise ActionRefused(
+            "This case has no approved referral yet: a second specialist must approve it."
+        )
 
 
 def request_referral(session: Session, case_id: str, user: ConsoleUser, reason: str) -> Referral:

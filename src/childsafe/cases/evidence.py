@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe import audit
 from childsafe.cases.timeline import load_case, message_document
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.tables.cases import EvidenceBundle
 from childsafe.store.tables.service import Account
 

@@ -10,7 +10,8 @@ milliseconds of CPU per alert.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,9 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe import audit
 from childsafe.cases.priority import CaseFacts, compute_priority, sla_due
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.tables.cases import Case, CaseItem
 from childsafe.store.tables.service import Account
 
@@ -48,26 +49,54 @@ class IntakeError(ValueError):
     """The caller passed something intake cannot record (a programming error upstream)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CaseEvidence:
+    """One alert, report or hash match about a suspect: what intake merges into a case."""
+
+    suspect_account_id: str
+    source: str  # one of SOURCES
+    source_id: str
+    victim_account_ids: tuple[str, ...]
+    cues: tuple[str, ...]
+    score: float | None  # 0..1, None when the source has no score (a report)
+    occurred_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """As queued in pending_case_intakes.arguments (occurred_at as ISO 8601)."""
+        fields = asdict(self)
+        fields["victim_account_ids"] = list(self.victim_account_ids)
+        fields["cues"] = list(self.cues)
+        fields["occurred_at"] = self.occurred_at.isoformat()
+        return fields
+
+    @classmethod
+    def from_json(cls, fields: Mapping[str, Any]) -> CaseEvidence:
+        return cls(
+            suspect_account_id=fields["suspect_account_id"],
+            source=fields["source"],
+            source_id=fields["source_id"],
+            victim_account_ids=tuple(fields["victim_account_ids"]),
+            cues=tuple(fields["cues"]),
+            score=fields["score"],
+            occurred_at=datetime.fromisoformat(fields["occurred_at"]),
+        )
+
+
+# Contract C as a value: what a caller that is handed intake (the intake worker) calls.
+CaseIntake = Callable[[Session, CaseEvidence], str]
+
+
 def new_case_id() -> str:
     return "case_" + secrets.token_hex(8)
 
 
-def open_or_update_case(
-    session: Session,
-    *,
-    suspect_account_id: str,
-    source: str,
-    source_id: str,
-    victim_account_ids: Sequence[str],
-    cues: Sequence[str],
-    score: float | None,
-    occurred_at: datetime,
-) -> str:
+def open_or_update_case(session: Session, evidence: CaseEvidence) -> str:
     """Merge one piece of evidence into the suspect's open case (opening one if needed).
 
     Idempotent per (source, source_id): a retry returns the case it already joined.
     Returns the case id.
     """
+    suspect_account_id, source, score = evidence.suspect_account_id, evidence.source, evidence.score
     if source not in SOURCES:
         raise IntakeError(f"unknown case source {source!r}; expected one of {SOURCES}")
     if score is not None and not 0.0 <= score <= 1.0:
@@ -77,19 +106,23 @@ def open_or_update_case(
     audit.serialise_writes(session)
     connection = session.connection()
     existing = connection.execute(
-        CASE_OF_SOURCE, {"source": source, "source_id": source_id}
+        CASE_OF_SOURCE, {"source": source, "source_id": evidence.source_id}
     ).scalar()
     if existing is not None:
         return str(existing)
 
     case = connection.execute(OPEN_CASE, {"suspect": suspect_account_id}).one_or_none()
-    victims = list(dict.fromkeys([*(case.victim_account_ids if case else []), *victim_account_ids]))
+    victims = list(
+        dict.fromkeys([*(case.victim_account_ids if case else []), *evidence.victim_account_ids])
+    )
     bands = _age_bands(connection, [suspect_account_id, *victims])
     if suspect_account_id not in bands:
         raise IntakeError(f"unknown suspect account {suspect_account_id!r}")
-    occurred_at = as_utc(occurred_at)
+    occurred_at = as_utc(evidence.occurred_at)
     now = utcnow()
-    item_cues = list(dict.fromkeys([*cues, *([HASH_MATCH_CUE] if source == "hash_match" else [])]))
+    item_cues = list(
+        dict.fromkeys([*evidence.cues, *([HASH_MATCH_CUE] if source == "hash_match" else [])])
+    )
     merged_cues = list(dict.fromkeys([*(case.cues if case else []), *item_cues]))
     max_score = case.max_score if case else None
     if score is not None:
@@ -147,8 +180,8 @@ def open_or_update_case(
         {
             "case_id": case_id,
             "source": source,
-            "source_id": source_id,
-            "victim_account_ids": list(victim_account_ids),
+            "source_id": evidence.source_id,
+            "victim_account_ids": list(evidence.victim_account_ids),
             "cues": item_cues,
             "score": score,
             "occurred_at": occurred_at,
@@ -163,7 +196,7 @@ def open_or_update_case(
         target_id=case_id,
         details={
             "source": source,
-            "source_id": source_id,
+            "source_id": evidence.source_id,
             "priority": priority.level.name,
             "escalated": case is not None and priority.level.rank < case.priority_rank,
         },

@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.tables.cases import LoginThrottle
 
 THROTTLE: Table = LoginThrottle.__table__  # type: ignore[assignment]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from childsafe.model import AgeBand
+from childsafe.model import AgeBand, youngest
 
 # Severity of each cue for prioritisation (not the detector's own weights): threats and
 # sextortion, arranging to meet, and images (asking for them, or a known-abuse hash match) first.
@@ -42,13 +42,6 @@ AGE_WEIGHT: dict[str, float] = {
     AgeBand.AGE_16_17: 0.6,
     AgeBand.ADULT: 0.1,
 }
-YOUTH_ORDER: tuple[str, ...] = (
-    AgeBand.UNDER_13,
-    AgeBand.AGE_13_15,
-    AgeBand.AGE_16_17,
-    AgeBand.UNKNOWN,
-    AgeBand.ADULT,
-)
 
 WEIGHTS = {"severity": 0.35, "age": 0.20, "children": 0.15, "score": 0.20, "recency": 0.10}
 # Five or more children contacted counts as fully "many".
@@ -89,19 +82,13 @@ class Priority:
     level: Level
     score: float
     severity: str  # the most severe cue, or "none"
-    youngest_age_band: str
+    youngest_age_band: AgeBand
     reasons: tuple[str, ...]
 
 
 def most_severe(cues: Iterable[str]) -> str:
     known = [cue for cue in cues if cue in SEVERITY]
     return max(known, key=SEVERITY.__getitem__) if known else NO_CUE
-
-
-def youngest_band(bands: Iterable[str]) -> str:
-    ordered = [band for band in bands if band in YOUTH_ORDER]
-    # No known victim (e.g. a hash match on a public post): assume a child could see it.
-    return min(ordered, key=YOUTH_ORDER.index) if ordered else AgeBand.UNKNOWN
 
 
 def _recency(last_activity_at: datetime, now: datetime) -> float:
@@ -111,11 +98,11 @@ def _recency(last_activity_at: datetime, now: datetime) -> float:
 
 def compute_priority(facts: CaseFacts, now: datetime) -> Priority:
     severity = most_severe(facts.cues)
-    youngest = youngest_band(facts.victim_age_bands)
+    youngest_band = youngest(AgeBand(band) for band in facts.victim_age_bands)
     children = sum(1 for band in facts.victim_age_bands if band != AgeBand.ADULT)
     components = {
         "severity": SEVERITY.get(severity, 0.0),
-        "age": AGE_WEIGHT[AgeBand(youngest)],
+        "age": AGE_WEIGHT[youngest_band],
         "children": min(math.log1p(children) / math.log1p(CHILDREN_SATURATION), 1.0),
         "score": min(max(facts.max_score or 0.0, 0.0), 1.0),
         "recency": _recency(facts.last_activity_at, now),
@@ -124,7 +111,7 @@ def compute_priority(facts: CaseFacts, now: datetime) -> Priority:
     level = next(level for level in LEVELS if score >= level.min_score)
     reasons = [
         f"most severe cue: {severity.replace('_', ' ')}" if severity != NO_CUE else "no risk cue",
-        f"youngest child: {_band_words(youngest)}",
+        f"youngest child: {_band_words(youngest_band)}",
         f"{children} {'child' if children == 1 else 'children'} contacted",
     ]
     if facts.max_score is not None:
@@ -132,10 +119,10 @@ def compute_priority(facts: CaseFacts, now: datetime) -> Priority:
     # An absolute time: the reasons are stored and read later (console, referrals).
     latest = facts.last_activity_at.astimezone(UTC)
     reasons.append(f"latest evidence {latest:%d %b %Y %H:%M} UTC")
-    if severity in CRITICAL_CUES and youngest != AgeBand.ADULT and level.rank > 1:
+    if severity in CRITICAL_CUES and youngest_band is not AgeBand.ADULT and level.rank > 1:
         level = LEVELS[0]
         reasons.append(f"{severity.replace('_', ' ')} involving a child is always P1")
-    return Priority(level, score, severity, youngest, tuple(reasons))
+    return Priority(level, score, severity, youngest_band, tuple(reasons))
 
 
 def sla_due(
@@ -150,10 +137,10 @@ def sla_due(
     return previous_due
 
 
-def _band_words(band: str) -> str:
+def _band_words(band: AgeBand) -> str:
     return {
         AgeBand.UNDER_13: "under 13",
         AgeBand.AGE_13_15: "13 to 15",
         AgeBand.AGE_16_17: "16 or 17",
         AgeBand.ADULT: "adult",
-    }.get(AgeBand(band), "age unknown")
+    }.get(band, "age unknown")

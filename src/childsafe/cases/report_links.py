@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
+from childsafe import audit
 from childsafe.cases.reports import submit_report
 from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import ApiKey

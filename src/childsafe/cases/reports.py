@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import utcnow
-from childsafe.cases.intake import open_or_update_case
+from childsafe import audit
+from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.model.clock import utcnow
 from childsafe.store.tables.cases import Case, Report
 from childsafe.store.tables.service import Account, StoredMessage
 
@@ -124,13 +124,15 @@ def submit_report(
     report_id = "rep_" + secrets.token_hex(8)
     case_id = open_or_update_case(
         session,
-        suspect_account_id=reported_account_id,
-        source="report",
-        source_id=report_id,
-        victim_account_ids=[reporter_account_id],
-        cues=list(chosen.cues),
-        score=None,
-        occurred_at=now,
+        CaseEvidence(
+            suspect_account_id=reported_account_id,
+            source="report",
+            source_id=report_id,
+            victim_account_ids=(reporter_account_id,),
+            cues=tuple(chosen.cues),
+            score=None,
+            occurred_at=now,
+        ),
     )
     report = Report(
         id=report_id,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import as_utc
+from childsafe.model.clock import as_utc
 from childsafe.store.tables.cases import Case, CaseItem, Report
 from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Alert, StoredMessage

@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit, login_throttle
+from childsafe import audit
+from childsafe.cases import login_throttle
 from childsafe.cases.passwords import password_problem
 from childsafe.cases.roles import Role
 from childsafe.store.tables.cases import ConsoleSession, ConsoleUser
@@ -81,6 +82,46 @@ def authenticate(session: Session, username: str, password: str) -> ConsoleUser 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def sign_in(session: Session, username: str, password: str, address: str) -> ConsoleUser | None:
+    """Check a sign-in that the throttle let through (login_throttle.claim_attempt) and audit it;
+    the right password clears the account's failures. None when it does not match."""
+    name = _login_name(username)
+    user = authenticate(session, username, password)
+    audit.record(
+        session,
+        actor=f"user:{user.id}" if user else audit.SYSTEM,
+        action="login.succeeded" if user else "login.failed",
+        target_type="user" if user else "login",
+        target_id=user.id if user else name,
+    )
+    if user:
+        login_throttle.record_success(session, name, address)
+    return user
+
+
+def record_throttled(session: Session, username: str, retry_after_s: int) -> None:
+    """Audit a sign-in refused by the throttle before its password was checked."""
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action="login.throttled",
+        target_type="login",
+        target_id=_login_name(username),
+        details={"retry_after_s": retry_after_s},
+    )
+
+
+def record_sign_out(session: Session, user: ConsoleUser) -> None:
+    audit.record(
+        session, actor=f"user:{user.id}", action="logout", target_type="user", target_id=user.id
+    )
+
+
+def _login_name(username: str) -> str:
+    """The name a sign-in attempt is counted and audited under."""
+    return username.strip().lower()[:64]
 
 
 def _check_password(password: str, username: str, display_name: str | None) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from childsafe.cases.audit import verify_chain
-from childsafe.cases.checkpoint import (
+from childsafe.audit import verify_chain
+from childsafe.audit.checkpoint import (
     SIGNING_KEY_ENV,
     VERIFY_KEY_ENV,
     CheckpointError,

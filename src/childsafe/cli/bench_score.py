@@ -6,14 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from childsafe.bench.one_core import pin_to_one_core
+from childsafe.bench.score import measure, workload
 from childsafe.cli.train import DEFAULT_DATA
 from childsafe.conversations import RiskTracker
-from childsafe.corpora import bfpsr, chitchat, jsonl
-from childsafe.evaluation.crossval import BFPSR_PATH
-from childsafe.evaluation.throughput import measure, pin_to_one_core
-from childsafe.model import Conversation
-
-EXAMPLES = Path("examples/conversations.jsonl")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,27 +23,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--messages", type=int, default=100_000, help="messages per pass")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
     parser.set_defaults(func=run)
-
-
-def workload(data: Path, limit: int) -> tuple[str, list[Conversation]]:
-    if (data / BFPSR_PATH).exists():
-        pool = list(bfpsr.load(data / BFPSR_PATH, whole_chats=False))
-        pool += list(chitchat.load(data / "chitchat-byu/chitchat_dataset-0.9.0.tar.xz"))
-        source = "BF-PSR segments and chit-chat conversations"
-    else:
-        pool = list(jsonl.read_conversations(EXAMPLES))
-        source = f"{EXAMPLES} (repeated)"
-    chosen: list[Conversation] = []
-    count = 0
-    while count < limit:
-        for c in pool:
-            chosen.append(
-                Conversation(f"{c.conversation_id}#{len(chosen)}", c.participants, c.messages)
-            )
-            count += len(c.messages)
-            if count >= limit:
-                break
-    return source, chosen
 
 
 def run(args: argparse.Namespace) -> int:

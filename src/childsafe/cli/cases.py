@@ -7,8 +7,8 @@ import json
 
 from sqlalchemy import select
 
-from childsafe.cases.clock import as_utc
 from childsafe.cli.arguments import whole_number
+from childsafe.model.clock import as_utc
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case
 

@@ -1,35 +1,33 @@
 """`childsafe referral ncmec CASE_ID` (CyberTipline XML) and `childsafe referral nca CASE_ID`
-(UK NCA package as JSON or HTML). Prints the export; nothing is sent anywhere."""
+(UK NCA package as JSON or HTML): one command per registered exporter
+(`referrals/registry.py`). Prints the export; nothing is sent anywhere."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from childsafe.cli.cases import open_database
-from childsafe.referrals import nca, ncmec
+from childsafe.referrals.exporter import ReferralFormat
 from childsafe.referrals.facts import ReferralError
+from childsafe.referrals.registry import EXPORTERS, exporter_named
 from childsafe.store.tables.cases import Referral
-
-T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("referral", help="export a case as a referral (never sent)")
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
-    to_ncmec = kinds.add_parser("ncmec", help="NCMEC CyberTipline report XML")
-    to_ncmec.add_argument("case_id")
-    to_ncmec.set_defaults(func=run_ncmec)
-    to_nca = kinds.add_parser("nca", help="UK NCA referral package")
-    to_nca.add_argument("case_id")
-    to_nca.add_argument("--format", choices=("json", "html"), default="json")
-    to_nca.set_defaults(func=run_nca)
+    for exporter in EXPORTERS:
+        command = kinds.add_parser(exporter.name, help=exporter.description)
+        command.add_argument("case_id")
+        if len(exporter.formats) > 1:
+            extensions = tuple(f.extension for f in exporter.formats)
+            command.add_argument("--format", choices=extensions, default=extensions[0])
+        command.set_defaults(func=run)
 
 
 def _warn_unless_approved(session: Session, case_id: str) -> None:
@@ -43,13 +41,13 @@ def _warn_unless_approved(session: Session, case_id: str) -> None:
         )
 
 
-def _export(args: argparse.Namespace, build: Callable[[Session, str], T]) -> T | None:
+def _export(args: argparse.Namespace, form: ReferralFormat) -> str | None:
     """The case's export, or None after printing why it could not be made."""
     database = open_database(args)
     try:
         with database.session() as session:
             _warn_unless_approved(session, args.case_id)
-            return build(session, args.case_id)
+            return form.export(session, args.case_id)
     except ReferralError as error:
         print(f"error: {error}", file=sys.stderr)
         return None
@@ -57,24 +55,13 @@ def _export(args: argparse.Namespace, build: Callable[[Session, str], T]) -> T |
         database.dispose()
 
 
-def run_ncmec(args: argparse.Namespace) -> int:
-    xml = _export(args, ncmec.export_case)
-    if xml is None:
+def run(args: argparse.Namespace) -> int:
+    exporter = exporter_named(args.kind)
+    document = _export(args, exporter.format(getattr(args, "format", None)))
+    if document is None:
         return 1
-    checked = ncmec.validate(xml)
-    sys.stdout.write(xml)
-    print(
-        "validated against the NCMEC XSD"
-        if checked
-        else "not validated: NCMEC XSD not found (set CHILDSAFE_STANDARDS_DIR)",
-        file=sys.stderr,
-    )
-    return 0
-
-
-def run_nca(args: argparse.Namespace) -> int:
-    package = _export(args, nca.build_package)
-    if package is None:
-        return 1
-    sys.stdout.write(nca.to_json(package) if args.format == "json" else nca.to_html(package))
+    note = exporter.check(document) if exporter.check is not None else None
+    sys.stdout.write(document)
+    if note is not None:
+        print(note, file=sys.stderr)
     return 0

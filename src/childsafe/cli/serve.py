@@ -17,6 +17,7 @@ from childsafe.cli.arguments import whole_number
 from childsafe.log_lines import escape_controls_in
 from childsafe.retention.purge import configured_window
 from childsafe.retention.schedule import PurgeSchedule
+from childsafe.runtime.settings import SCREENING_MODES, configure_screening
 from childsafe.store.db import Database
 
 SWITCH_INTERVAL_S = 0.0005
@@ -51,7 +52,7 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
     """How `childsafe serve` screens messages (`bench api` takes the same, to pass on)."""
     parser.add_argument(
         "--screening",
-        choices=("process", "thread"),
+        choices=SCREENING_MODES,
         default="process",
         help="screen messages in child processes (uses a second core; default) or a thread",
     )
@@ -77,8 +78,7 @@ def run(args: argparse.Namespace) -> int:
     database = Database(args.database_url)
     database.migrate()
     app = create_app(database)
-    if args.screening == "process":
-        app.state.screening_processes = args.screening_processes
+    configure_screening(app.state, args.screening, args.screening_processes)
 
     config = uvicorn.Config(
         app,

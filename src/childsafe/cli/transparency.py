@@ -10,8 +10,9 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from childsafe.cli.cases import open_database
-from childsafe.transparency import dsa, report
+from childsafe.transparency import dsa
 from childsafe.transparency.figures import compute_figures
+from childsafe.transparency.formats import FORMATS, format_named
 
 
 def _day(text: str) -> date:
@@ -28,9 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     parser.add_argument("--from", dest="start", type=_day, required=True, help="first day (UTC)")
     parser.add_argument("--to", dest="end", type=_day, required=True, help="last day (UTC)")
-    parser.add_argument(
-        "--format", choices=("html", "pdf", "csv", "json", "dsa-sor"), default="json"
-    )
+    parser.add_argument("--format", choices=(*(f.name for f in FORMATS), "dsa-sor"), default="json")
     parser.add_argument("--output", "-o", help="write here instead of standard output")
     parser.add_argument(
         "--validate",
@@ -51,11 +50,7 @@ def run(args: argparse.Namespace) -> int:
             if args.format == "dsa-sor":
                 return _statements(session, args, out)
             figures = compute_figures(session, args.start, args.end)
-        if args.format == "pdf":
-            out.write(report.to_pdf(figures))
-        else:
-            render = {"html": report.to_html, "csv": report.to_csv, "json": report.to_json}
-            out.write(render[args.format](figures).encode("utf-8"))
+        out.write(format_named(args.format).render(figures))
         return 0
     finally:
         out.flush()

@@ -23,7 +23,6 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from childsafe.api.rate_limits import rate_limits_of, retry_after
 from childsafe.cases.report_links import (
     LinkRefused,
     ReportLink,
@@ -34,6 +33,7 @@ from childsafe.cases.report_links import (
 from childsafe.cases.reports import CATEGORIES, MAX_DETAILS, WHAT_HAPPENS_NEXT, ReportRejected
 from childsafe.console.secret import app_secret
 from childsafe.console.web import database_of, templates
+from childsafe.runtime.rate_limits import rate_limits_of, retry_after
 from childsafe.store.tables.cases import Report
 
 PUBLIC_URL_ENV = "CHILDSAFE_PUBLIC_URL"

@@ -25,15 +25,15 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe import audit
 from childsafe.cases.roles import ROLE_TITLES, Permission, Role, allowed
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import ConsoleSession, ConsoleUser
 from childsafe.transparency.report import TEMPLATES_DIR as TRANSPARENCY_TEMPLATES
@@ -274,6 +274,11 @@ def check_csrf(viewer: Viewer, submitted: str | None) -> None:
             "This form expired or did not come from the console (CSRF check failed). "
             "Go back, reload the page and try again.",
         )
+
+
+def see_other(url: str) -> Response:
+    """The answer to a form: go to `url` (a reload there does not resubmit the form)."""
+    return RedirectResponse(url, status_code=303)
 
 
 def render(

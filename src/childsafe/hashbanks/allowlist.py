@@ -10,17 +10,14 @@ A moderator who rejects a match adds the posted image's hashes here, so the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from childsafe.hashbanks.banks import BankKind, add_entries, create_bank
+from childsafe.hashbanks.hits import BankHit
 from childsafe.hashbanks.importers import ImportedHash
 from childsafe.store.tables.hashbanks import HashBank
-
-if TYPE_CHECKING:
-    from childsafe.hashbanks.matcher import BankHit
 
 FEEDBACK_ALLOW_LIST = "allow-list (moderator feedback)"
 

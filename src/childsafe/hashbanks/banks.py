@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, insert, or_, select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from childsafe.hashbanks.importers import ImportedHash
 from childsafe.hashbanks.pdq_index import DEFAULT_THRESHOLD, HASH_BITS
+from childsafe.model.clock import utcnow
 from childsafe.store.tables.hashbanks import HashBank, HashEntry
 
 # Allow-list entries suppress matches near a known false positive only, not its whole
@@ -70,7 +71,7 @@ def create_bank(
         threshold = DEFAULT_ALLOW_THRESHOLD if kind == BankKind.ALLOW else DEFAULT_THRESHOLD
     if not 0 <= threshold < HASH_BITS // 4:
         raise BankError(f"PDQ threshold must be between 0 and {HASH_BITS // 4 - 1}")
-    now = datetime.now(UTC)
+    now = utcnow()
     bank = HashBank(
         id="bank_" + secrets.token_hex(6),
         name=name,
@@ -99,7 +100,7 @@ def get_bank(session: Session, name_or_id: str) -> HashBank:
 
 def set_enabled(session: Session, bank: HashBank, enabled: bool) -> None:
     bank.enabled = enabled
-    bank.updated_at = datetime.now(UTC)
+    bank.updated_at = utcnow()
 
 
 def add_entries(session: Session, bank: HashBank, entries: Sequence[ImportedHash]) -> AddResult:
@@ -110,7 +111,7 @@ def add_entries(session: Session, bank: HashBank, entries: Sequence[ImportedHash
             select(HashEntry.kind, HashEntry.value).where(HashEntry.bank_id == bank.id)
         )
     }
-    now = datetime.now(UTC)
+    now = utcnow()
     rows = []
     for entry in entries:
         key = (entry.kind.value, entry.value)

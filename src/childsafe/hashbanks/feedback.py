@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
+from childsafe import audit
 from childsafe.hashbanks.allowlist import allow
 from childsafe.hashbanks.importers import ImportedHash
 from childsafe.hashbanks.signal_types import HashKind
+from childsafe.model.clock import utcnow
 from childsafe.store.tables.hashbanks import HashMatch, StoredMedia
 
 
@@ -32,7 +32,7 @@ def record_feedback(
         raise FeedbackError(f"no hash match {match_id!r}")
     if match.feedback is not None and match.feedback != feedback.value:
         raise FeedbackError(f"match {match_id} was already {match.feedback} by {match.feedback_by}")
-    now = datetime.now(UTC)
+    now = utcnow()
     match.feedback = feedback.value
     match.feedback_by = actor
     match.feedback_note = note

@@ -17,45 +17,15 @@ from sqlalchemy.orm import Session
 from childsafe.hashbanks.allowlist import split_allowed
 from childsafe.hashbanks.banks import BankKind, banks_revision
 from childsafe.hashbanks.exact_index import ExactIndex
+from childsafe.hashbanks.hits import BankHit, MatchResult
 from childsafe.hashbanks.pdq_index import PdqIndex, hashes_from_hex
 from childsafe.hashbanks.signal_types import HashKind
 from childsafe.signals.image_hash import DIHEDRAL_MATCH_NAMES, ImageHashes
 from childsafe.store.db import Database
 from childsafe.store.tables.hashbanks import HashBank, HashEntry
 
-DIGEST_BYTES = {HashKind.MD5: 16, HashKind.SHA256: 32}
-
-
-@dataclass(frozen=True, slots=True)
-class BankHit:
-    bank_id: str
-    bank_name: str
-    bank_kind: str
-    entry_id: int
-    kind: str  # pdq | md5 | sha256
-    value: str
-    label: str | None
-    distance: int  # 0 for exact digests
-    transform: str  # how the posted image differs from the banked one (flips/turns)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "bank": self.bank_name,
-            "bank_id": self.bank_id,
-            "entry_id": self.entry_id,
-            "hash_type": self.kind,
-            "hash": self.value,
-            "label": self.label,
-            "distance": self.distance,
-            "transform": self.transform,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    hits: tuple[BankHit, ...]  # in match banks, not suppressed
-    suppressed: tuple[BankHit, ...]  # in match banks, but the allow-list covers the image
-    allowed_by: tuple[BankHit, ...]  # the allow-list entries that covered it
+# The kinds matched by equal digests (every kind but PDQ) and how.
+EXACT_KINDS = tuple((k, k.spec.exact) for k in HashKind if k.spec.exact is not None)
 
 
 @dataclass(slots=True)
@@ -83,10 +53,10 @@ class _BankIndex:
                         DIHEDRAL_MATCH_NAMES[variant],
                     )
                 )
-        for kind, digest in ((HashKind.MD5, hashes.md5), (HashKind.SHA256, hashes.sha256)):
+        for kind, exact in EXACT_KINDS:
             if kind in self.exact:
                 index, entries = self.exact[kind]
-                for row in index.lookup(digest):
+                for row in index.lookup(exact.of_image(hashes)):
                     entry_id, value, label = entries[row]
                     found.append(self._hit(kind, entry_id, value, label, 0, "none"))
         return found
@@ -127,10 +97,11 @@ def _load_bank(session: Session, bank: HashBank) -> _BankIndex:
     if pdq_rows:
         index.pdq_entries = pdq_rows
         index.pdq = PdqIndex(hashes_from_hex(v for _, v, _ in pdq_rows), bank.pdq_threshold)
-    for kind, width in DIGEST_BYTES.items():
+    for kind, exact in EXACT_KINDS:
         digest_rows = rows.get(kind.value, [])
         if digest_rows:
-            index.exact[kind] = (ExactIndex((v for _, v, _ in digest_rows), width), digest_rows)
+            digests = ExactIndex((v for _, v, _ in digest_rows), exact.digest_bytes)
+            index.exact[kind] = (digests, digest_rows)
     return index
 
 

@@ -1,48 +1,41 @@
 """The hash kinds a bank holds, and their names in the formats we import.
 
-Validation uses python-threatexchange's own signal types, so a list it accepts we accept.
+Each kind is one module in `hash_kinds/` (names, validator, how it is matched); register a new
+one by adding its `SPEC` to `HashKind` below. Validation uses python-threatexchange's own
+signal types, so a list it accepts we accept.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from threatexchange.signal_type.md5 import VideoMD5Signal
-from threatexchange.signal_type.pdq.signal import PdqSignal
-from threatexchange.signal_type.sha256 import VideoSHA256Signal
 from threatexchange.signal_type.signal_base import SignalType as TeSignalType
+
+from childsafe.hashbanks.hash_kinds import md5, pdq, sha256
+from childsafe.hashbanks.hash_kinds.spec import HashKindSpec
 
 
 class HashKind(StrEnum):
-    PDQ = "pdq"
-    MD5 = "md5"
-    SHA256 = "sha256"
+    spec: HashKindSpec
+
+    def __new__(cls, spec: HashKindSpec) -> HashKind:
+        member = str.__new__(cls, spec.name)
+        member._value_ = spec.name
+        member.spec = spec
+        return member
+
+    PDQ = pdq.SPEC
+    MD5 = md5.SPEC
+    SHA256 = sha256.SPEC
 
     @property
     def threatexchange(self) -> type[TeSignalType]:
-        return _THREATEXCHANGE[self]
+        return self.spec.threatexchange
 
 
-_THREATEXCHANGE: dict[HashKind, type[TeSignalType]] = {
-    HashKind.PDQ: PdqSignal,
-    HashKind.MD5: VideoMD5Signal,
-    HashKind.SHA256: VideoSHA256Signal,
-}
-
-# Names used by threatexchange (signal names and ThreatExchange indicator types) and common CSVs.
+# Every name of every kind (its own and its aliases), lower-case.
 _ALIASES: dict[str, HashKind] = {
-    "pdq": HashKind.PDQ,
-    "hash_pdq": HashKind.PDQ,
-    "photo_pdq": HashKind.PDQ,
-    "md5": HashKind.MD5,
-    "hash_md5": HashKind.MD5,
-    "video_md5": HashKind.MD5,
-    "hash_video_md5": HashKind.MD5,
-    "sha256": HashKind.SHA256,
-    "sha-256": HashKind.SHA256,
-    "hash_sha256": HashKind.SHA256,
-    "video_sha256": HashKind.SHA256,
-    "hash_video_sha256": HashKind.SHA256,
+    name: kind for kind in HashKind for name in (kind.value, *kind.spec.aliases)
 }
 
 

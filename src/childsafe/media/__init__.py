@@ -4,7 +4,7 @@ The one place that joins image signals, hash banks, accounts, policy and cases f
 the API only translates HTTP to `MediaScreener.screen` and back.
 """
 
-from childsafe.media.records import IncomingMedia, MediaConflict, MediaError, UnknownAccount
+from childsafe.media.records import IncomingMedia, MediaConflict, MediaError
 from childsafe.media.screener import MediaScreener
 
-__all__ = ["IncomingMedia", "MediaConflict", "MediaError", "MediaScreener", "UnknownAccount"]
+__all__ = ["IncomingMedia", "MediaConflict", "MediaError", "MediaScreener"]

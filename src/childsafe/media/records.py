@@ -22,9 +22,5 @@ class MediaError(Exception):
         self.message = message
 
 
-class UnknownAccount(MediaError):
-    """The sender or a recipient was never registered by the platform (404)."""
-
-
 class MediaConflict(MediaError):
     """A media id we already answered arrived again with different bytes (409)."""

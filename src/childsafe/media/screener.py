@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -19,10 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from childsafe.hashbanks.matcher import BankHit, MatcherCache, MatchResult
-from childsafe.media.records import IncomingMedia, MediaConflict, UnknownAccount
+from childsafe.accounts import UnknownAccount
+from childsafe.cases.evidence import seal_evidence
+from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.hashbanks.hits import BankHit, MatchResult
+from childsafe.hashbanks.matcher import MatcherCache
+from childsafe.media.records import IncomingMedia, MediaConflict
 from childsafe.media.signals import media_signals
-from childsafe.model import AgeBand
+from childsafe.model import AgeBand, Participant, victim_ids
+from childsafe.model.clock import as_utc, utcnow
 from childsafe.policy import Match, Policy
 from childsafe.signals.image_hash import ImageHashes, decode_image, hash_image
 from childsafe.signals.nudity import NudityDetector, NudityResult
@@ -33,23 +37,7 @@ from childsafe.store.tables.service import Account, Connection
 log = logging.getLogger("childsafe.media")
 
 Answer = dict[str, Any]
-CaseIntake = Callable[..., str]
-SealEvidence = Callable[..., Any]
 EVIDENCE_FILE = "image_hash_match.json"
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _cases() -> tuple[CaseIntake, SealEvidence] | None:
-    """The cases area's contract C and evidence sealing, when that area is installed."""
-    try:
-        from childsafe.cases.evidence import seal_evidence
-        from childsafe.cases.intake import open_or_update_case
-    except ImportError:
-        return None
-    return open_or_update_case, seal_evidence
 
 
 class MediaScreener:
@@ -64,7 +52,6 @@ class MediaScreener:
         self.policy = policy
         self.nudity = nudity
         self.matchers = matchers or MatcherCache()
-        self.cases = _cases()
 
     def screen(self, media: IncomingMedia) -> Answer:
         """Raises NotAnImage / BrokenImage (bad bytes), UnknownAccount, MediaConflict."""
@@ -144,7 +131,7 @@ class MediaScreener:
         answer: Answer = {
             "media_id": media.id,
             "verdict": decision.verdict.value,
-            "reasons": [_reason(m, matches, nudity) for m in decision.matches],
+            "reasons": [_image_reason(m, matches, nudity) for m in decision.matches],
             "recipient_notice": decision.notice,
             "hash_matches": [hit.as_dict() for hit in matches.hits],
             "suppressed_matches": len(matches.suppressed),
@@ -154,7 +141,7 @@ class MediaScreener:
         }
         if decision.shadow_matches:
             answer["shadow_reasons"] = [
-                _reason(m, matches, nudity) for m in decision.shadow_matches
+                _image_reason(m, matches, nudity) for m in decision.shadow_matches
             ]
         record = StoredMedia(
             id=media.id,
@@ -173,12 +160,12 @@ class MediaScreener:
             verdict=decision.verdict.value,
             response=answer,
             evidence_preserved=False,
-            sent_at=_as_utc(media.sent_at),
+            sent_at=as_utc(media.sent_at),
         )
         session.add(record)
         session.flush()
         if matches.hits:
-            self._preserve(session, media, record, recipients, matches.hits, answer)
+            self._preserve(session, record, recipients, matches.hits, answer)
             # The answer dict was mutated in place after the flush: tell the ORM to rewrite it.
             flag_modified(record, "response")
         log.info("media %s: %s (%d hash matches)", media.id, decision.verdict, len(matches.hits))
@@ -187,7 +174,6 @@ class MediaScreener:
     def _preserve(
         self,
         session: Session,
-        media: IncomingMedia,
         record: StoredMedia,
         recipients: Sequence[Account],
         hits: Sequence[BankHit],
@@ -203,7 +189,7 @@ class MediaScreener:
                 kind=hit.kind,
                 distance=hit.distance,
                 transform=hit.transform,
-                created_at=datetime.now(UTC),
+                created_at=utcnow(),
             )
             for hit in hits
         ]
@@ -213,26 +199,23 @@ class MediaScreener:
         answer["hash_matches"] = [
             {"match_id": row.id, **hit.as_dict()} for row, hit in zip(rows, hits, strict=True)
         ]
-        if self.cases is None:
-            log.warning("media %s matched a known hash but no cases area is installed", media.id)
-            return
-        open_case, seal = self.cases
-        victims = [r.id for r in recipients if AgeBand(r.age_band).is_child] or [
-            r.id for r in recipients
-        ]
-        case_id = open_case(
+        victims = victim_ids(Participant(r.id, AgeBand(r.age_band)) for r in recipients)
+        case_id = open_or_update_case(
             session,
-            suspect_account_id=record.sender_id,
-            source="hash_match",
-            source_id=record.id,
-            victim_account_ids=victims,
-            cues=[],
-            score=1.0,
-            occurred_at=record.sent_at,
+            CaseEvidence(
+                suspect_account_id=record.sender_id,
+                source="hash_match",
+                source_id=record.id,
+                victim_account_ids=tuple(victims),
+                cues=(),
+                score=1.0,
+                occurred_at=record.sent_at,
+            ),
         )
         for row in rows:
             row.case_id = case_id
-        bundle = seal(session, case_id, extra_files={EVIDENCE_FILE: _evidence(record, answer)})
+        extra_files = {EVIDENCE_FILE: _evidence(record, answer)}
+        bundle = seal_evidence(session, case_id, extra_files=extra_files)
         answer["case_id"] = case_id
         answer["evidence_bundle_id"] = bundle.id
 
@@ -249,17 +232,11 @@ def _connected_to(session: Session, sender_id: str, recipient_ids: Sequence[str]
     return {b if a == sender_id else a for a, b in rows}
 
 
-def _reason(match: Match, matches: MatchResult, nudity: NudityResult | None) -> dict[str, Any]:
-    reason: dict[str, Any] = {
-        "rule": match.rule.id,
-        "description": match.rule.description,
-        "verdict": match.rule.verdict.value,
-        "signals": match.evidence,
-    }
-    if match.rule.alert is not None:
-        reason["alert"] = match.rule.alert.value
-    if match.rule.standard:
-        reason["standard"] = match.rule.standard
+def _image_reason(
+    match: Match, matches: MatchResult, nudity: NudityResult | None
+) -> dict[str, Any]:
+    """One rule that matched, what it saw, and the hash matches/nudity findings behind it."""
+    reason: dict[str, Any] = {**match.reason()}
     if any(name.startswith("hash.") for name in match.evidence) and matches.hits:
         reason["hash_matches"] = [hit.as_dict() for hit in matches.hits]
     if "image.nudity" in match.evidence and nudity is not None:

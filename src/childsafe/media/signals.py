@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from childsafe.accounts import contact_gate, effective_settings
-from childsafe.hashbanks.matcher import MatchResult
-from childsafe.model import AgeBand
-from childsafe.screening.signals import youngest
+from childsafe.hashbanks.hits import MatchResult
+from childsafe.model import AgeBand, youngest
 from childsafe.signals.nudity import NudityResult
 from childsafe.store.tables.service import Account
 

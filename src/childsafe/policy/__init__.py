@@ -3,7 +3,16 @@
 The engine knows no rule; the shipped rules are in rules.yaml (format in the README).
 """
 
-from childsafe.policy.engine import DEFAULT_POLICY, Decision, Match, Policy, PolicyError, Signals
+from childsafe.policy.engine import (
+    DEFAULT_POLICY,
+    Decision,
+    Match,
+    Policy,
+    PolicyError,
+    RuleReason,
+    Signals,
+    VerdictName,
+)
 from childsafe.policy.schema import Priority, Rule, Verdict
 
 __all__ = [
@@ -14,6 +23,8 @@ __all__ = [
     "PolicyError",
     "Priority",
     "Rule",
+    "RuleReason",
     "Signals",
     "Verdict",
+    "VerdictName",
 ]

@@ -6,10 +6,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NotRequired
 
 import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
+
+# typing.TypedDict on Python < 3.12 lacks what pydantic needs to read it (the API's schema).
+from typing_extensions import TypedDict
 
 from childsafe.policy.schema import Condition, PolicyFile, Priority, Rule, Verdict
 
@@ -24,11 +27,45 @@ class PolicyError(ValueError):
     """The policy file is unreadable or a rule in it is invalid (the message names which)."""
 
 
+# A verdict or priority as it appears in an answer: its plain value (the enum in the schema).
+VerdictName = Annotated[str, Field(json_schema_extra={"enum": [v.value for v in Verdict]})]
+PriorityName = Annotated[str, Field(json_schema_extra={"enum": [p.value for p in Priority]})]
+
+
+class RuleReason(TypedDict):
+    """A matched rule and what it saw: how each reason in an answer starts."""
+
+    rule: str
+    description: str
+    verdict: VerdictName
+    signals: Annotated[
+        dict[str, Any], Field(description="the signals the rule tested, with their values")
+    ]
+    alert: NotRequired[PriorityName]
+    standard: NotRequired[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     rule: Rule
     # The signals the rule's conditions looked at, with their values: the "why".
     evidence: dict[str, Any]
+
+    def reason(self) -> RuleReason:
+        """The rule and what it saw, as an answer's reasons start; each screener adds the
+        evidence of its own path (cues and messages, hash matches, nudity findings)."""
+        rule = self.rule
+        reason: RuleReason = {
+            "rule": rule.id,
+            "description": rule.description,
+            "verdict": rule.verdict.value,
+            "signals": self.evidence,
+        }
+        if rule.alert is not None:
+            reason["alert"] = rule.alert.value
+        if rule.standard:
+            reason["standard"] = rule.standard
+        return reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +160,8 @@ def _describe(error: ValidationError, raw: Any) -> str:
     """Name the rule (index and id) each error is in, then what is wrong with it."""
     parts = []
     for item in error.errors():
-        location = list(item["loc"])
+        # pydantic marks an error in a mapping's key (a signal name) with a "[key]" step.
+        location = [p for p in item["loc"] if p != "[key]"]
         where = ".".join(str(p) for p in location) or "file"
         if len(location) >= 2 and location[0] == "rules" and isinstance(location[1], int):
             index = location[1]

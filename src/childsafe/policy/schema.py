@@ -8,7 +8,17 @@ from enum import StrEnum
 from functools import partial
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from childsafe.policy import catalogue
 
 SIGNAL_NAME = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 RULE_ID = r"^[a-z][a-z0-9_]*$"
@@ -119,8 +129,18 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _produced(name: str) -> str:
+    if not catalogue.is_known(name):
+        raise ValueError(
+            f"unknown signal {name!r}: no screener produces it (childsafe.policy.catalogue)"
+        )
+    return name
+
+
+SignalName = Annotated[str, Field(pattern=SIGNAL_NAME), AfterValidator(_produced)]
+
 # `signal: value` is shorthand for `signal: {eq: value}`.
-Condition = dict[Annotated[str, Field(pattern=SIGNAL_NAME)], Test]
+Condition = dict[SignalName, Test]
 
 
 class Rule(BaseModel):

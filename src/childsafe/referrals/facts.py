@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import as_utc
 from childsafe.cases.timeline import CaseContents, TimelineMessage, load_case
 from childsafe.model import AgeBand
+from childsafe.model.clock import as_utc
 from childsafe.store.tables.cases import CaseAction, EvidenceBundle, Referral
 from childsafe.store.tables.service import Account
 

@@ -16,7 +16,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import as_utc, utcnow
+from childsafe.model.clock import as_utc, utcnow
+from childsafe.referrals.exporter import ReferralExporter, ReferralFormat
 from childsafe.referrals.facts import Person, gather
 from childsafe.referrals.ncmec import BAND_WORDS, incident_type
 from childsafe.referrals.standards import Platform
@@ -139,3 +140,21 @@ _environment = Environment(
 
 def to_html(package: dict[str, Any]) -> str:
     return _environment.get_template("nca.html").render(p=package)
+
+
+def _json_export(session: Session, case_id: str) -> str:
+    return to_json(build_package(session, case_id))
+
+
+def _html_export(session: Session, case_id: str) -> str:
+    return to_html(build_package(session, case_id))
+
+
+EXPORTER = ReferralExporter(
+    "nca",
+    "UK NCA referral package",
+    (
+        ReferralFormat("json", "application/json", _json_export),
+        ReferralFormat("html", "text/html", _html_export),
+    ),
+)

@@ -15,6 +15,7 @@ import xmlschema
 from sqlalchemy.orm import Session
 
 from childsafe.cases.priority import CRITICAL_CUES
+from childsafe.referrals.exporter import ReferralExporter, ReferralFormat
 from childsafe.referrals.facts import Person, ReferralFacts, gather, transcript
 from childsafe.referrals.standards import Platform, standard_file
 
@@ -176,3 +177,18 @@ def export_case(session: Session, case_id: str, platform: Platform | None = None
     xml = to_xml(build_report(gather(session, case_id), platform or Platform.from_environment()))
     validate(xml)
     return xml
+
+
+def validation_note(xml: str) -> str:
+    """Validates the XML (raising when invalid) and says whether the XSD was there to do it."""
+    if validate(xml):
+        return "validated against the NCMEC XSD"
+    return "not validated: NCMEC XSD not found (set CHILDSAFE_STANDARDS_DIR)"
+
+
+EXPORTER = ReferralExporter(
+    "ncmec",
+    "NCMEC CyberTipline report XML",
+    (ReferralFormat("xml", "application/xml", export_case),),
+    check=validation_note,
+)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases import audit
+from childsafe import audit
+from childsafe.accounts import UnknownAccount
 from childsafe.retention.scope import array_holds, protected_among
 from childsafe.store.tables.cases import Case, Report
 from childsafe.store.tables.hashbanks import StoredMedia
@@ -27,10 +28,6 @@ from childsafe.store.tables.service import (
     ConversationState,
     StoredMessage,
 )
-
-
-class UnknownAccount(LookupError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from childsafe.cases.clock import utcnow
+from childsafe.model.clock import utcnow
 from childsafe.retention.scope import protected_conversations
 from childsafe.store.db import Database
 from childsafe.store.tables.hashbanks import StoredMedia

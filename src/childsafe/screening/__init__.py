@@ -13,7 +13,6 @@ from childsafe.screening.records import (
     ScreeningError,
     ScreeningFailed,
     ScreeningUnavailable,
-    UnknownAccount,
 )
 from childsafe.screening.screener import Screener
 
@@ -27,5 +26,4 @@ __all__ = [
     "ScreeningError",
     "ScreeningFailed",
     "ScreeningUnavailable",
-    "UnknownAccount",
 ]

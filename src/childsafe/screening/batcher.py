@@ -68,19 +68,19 @@ class Batcher:
         self._queue.put((message, waiter))
 
     def submit(self, message: IncomingMessage) -> Future[Answer]:
-        """Queue a message; the future holds its answer (or a ScreeningError) once committed."""
+        """Queue a message; the future holds its answer (or its error) once committed."""
         future: Future[Answer] = Future()
         self._put(message, future)
         return future
 
     async def screen_async(self, message: IncomingMessage) -> Answer:
-        """The answer once committed; raises ScreeningError for bad input."""
+        """The answer once committed; raises UnknownAccount or a ScreeningError for bad input."""
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._put(message, future)
         return await future
 
     def screen(self, message: IncomingMessage) -> Answer:
-        """Blocking form for scripts (seed-demo, tests): raises ScreeningError on bad input."""
+        """Blocking form for scripts (seed-demo, tests); raises as screen_async does."""
         return self.submit(message).result()
 
     def close(self) -> None:

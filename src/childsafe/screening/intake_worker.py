@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.exc import OperationalError
 
+from childsafe.cases.intake import CaseEvidence, CaseIntake
 from childsafe.store.db import Database
 from childsafe.store.tables.service import PendingCaseIntake
 
@@ -38,23 +39,18 @@ NEXT_PENDING = (
 )
 DONE = delete(PENDING).where(PENDING.c.alert_id.in_(bindparam("ids", expanding=True)))
 
-Intake = Callable[..., str]
 
-
-def pending_intake(case: dict[str, Any], created_at: datetime) -> dict[str, Any]:
-    """The pending row for one alert's intake arguments (as the screener builds them)."""
-    arguments = {**case, "occurred_at": case["occurred_at"].isoformat()}
-    return {"alert_id": case["source_id"], "arguments": arguments, "created_at": created_at}
-
-
-def _intake_arguments(row: Any) -> dict[str, Any]:
-    arguments = dict(row.arguments)
-    arguments["occurred_at"] = datetime.fromisoformat(arguments["occurred_at"])
-    return arguments
+def pending_intake(evidence: CaseEvidence, created_at: datetime) -> dict[str, Any]:
+    """The pending row for one alert's case intake."""
+    return {
+        "alert_id": evidence.source_id,
+        "arguments": evidence.to_json(),
+        "created_at": created_at,
+    }
 
 
 class CaseIntakeWorker:
-    def __init__(self, database: Database, intake: Intake, poll_s: float = POLL_S) -> None:
+    def __init__(self, database: Database, intake: CaseIntake, poll_s: float = POLL_S) -> None:
         self.database = database
         self.intake = intake
         self.poll_s = poll_s
@@ -106,7 +102,7 @@ class CaseIntakeWorker:
 
     def _take(self, session: Any, rows: Sequence[Any]) -> None:
         for row in rows:
-            self.intake(session, **_intake_arguments(row))
+            self.intake(session, CaseEvidence.from_json(row.arguments))
         session.connection().execute(DONE, {"ids": [row.alert_id for row in rows]})
 
     def _take_alone(self, session: Any, row: Any) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, NotRequired
+
+from pydantic import Field
+
+# typing.TypedDict on Python < 3.12 lacks what pydantic needs to read it (the API's schema).
+from typing_extensions import TypedDict
+
+from childsafe.policy import RuleReason, VerdictName
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,19 +24,66 @@ class IncomingMessage:
     sent_at: datetime
 
 
-# The answer exactly as stored and returned: verdict, reasons, conversation_risk, alert_id,
-# recipient_notice. A retry of the same message id gets this same mapping back.
-Answer = dict[str, Any]
+class ReasonCue(TypedDict):
+    name: str
+    meaning: str
+    evidence: str  # the words matched, in the normalised text
+    as_written: str
+
+
+class ReasonTactic(TypedDict):
+    tactic: str
+    meaning: str
+    message_id: str
+    matched: str
+    as_written: str
+
+
+class ReasonMessage(TypedDict):
+    message_id: str
+    cues: list[str]
+    excerpt: str
+    weight: float
+
+
+class Reason(RuleReason):
+    """One rule that matched, what it saw, and the messages and cues behind it."""
+
+    cues: NotRequired[Annotated[list[ReasonCue], Field(description="cues found in this message")]]
+    # When the rule tested the conversation's risk:
+    explanation: NotRequired[list[str]]
+    tactics: NotRequired[list[ReasonTactic]]
+    fast_path: NotRequired[str]
+    messages: NotRequired[
+        Annotated[
+            list[ReasonMessage],
+            Field(description="the messages that drove the conversation's risk"),
+        ]
+    ]
+
+
+class Answer(TypedDict):
+    """The answer exactly as stored and returned (a plain dict, serialised as it is): a retry
+    of the same message id gets this same mapping back."""
+
+    verdict: VerdictName
+    reasons: list[Reason]
+    conversation_risk: Annotated[float, Field(ge=0, le=1)]
+    alert_id: str | None
+    recipient_notice: Annotated[
+        str | None, Field(description="show this to the recipient (the child)")
+    ]
+    shadow_reasons: NotRequired[
+        Annotated[
+            list[Reason], Field(description="rules in shadow mode that matched (not enforced)")
+        ]
+    ]
 
 
 class ScreeningError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class UnknownAccount(ScreeningError):
-    """The message names an account the platform never registered."""
 
 
 class MessageIdReused(ScreeningError):

@@ -12,20 +12,20 @@ path together.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
-from childsafe.accounts import contact_gate, effective_settings
-from childsafe.conversations import RiskTracker, RiskUpdate
-from childsafe.conversations.tracker import PLAIN
-from childsafe.model import AgeBand, Message, Participant
-from childsafe.policy import Decision, Match, Policy
+from childsafe.accounts import UnknownAccount, effective_settings
+from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.conversations import RiskTracker
+from childsafe.model import AgeBand
+from childsafe.model.clock import as_utc, utcnow
+from childsafe.policy import Policy
+from childsafe.screening.decision import ScreenedAccount, decide, pair
 from childsafe.screening.intake_worker import pending_intake
 from childsafe.screening.records import (
     Answer,
@@ -35,9 +35,7 @@ from childsafe.screening.records import (
     ScreeningError,
     ScreeningFailed,
     ScreeningUnavailable,
-    UnknownAccount,
 )
-from childsafe.screening.signals import message_signals
 from childsafe.screening.storage import AnsweredRow, BatchReads, BatchWrites, storage_for
 from childsafe.store.db import Database
 
@@ -47,41 +45,14 @@ log = logging.getLogger("childsafe.screening")
 DEFAULT_CACHE_CONVERSATIONS = 50_000
 
 # ScreeningUnavailable: this message alone conflicted with a concurrent write; a retry is safe.
-Outcome = Answer | ScreeningError | ScreeningUnavailable
-CaseIntake = Callable[..., str]
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; everything we store is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _case_intake() -> CaseIntake | None:
-    """The cases area's contract C, when that area is installed."""
-    try:
-        from childsafe.cases.intake import open_or_update_case
-    except ImportError:
-        return None
-    return open_or_update_case
-
-
-@dataclass(frozen=True, slots=True)
-class _Account:
-    id: str
-    band: AgeBand
-    created_at: datetime
-    settings: Mapping[str, str]  # effective
+Outcome = Answer | UnknownAccount | ScreeningError | ScreeningUnavailable
 
 
 @dataclass(slots=True)
 class _Writes(BatchWrites):
     """The batch's rows, plus the case intakes its alerts call for (after the rows)."""
 
-    cases: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
+    cases: list[CaseEvidence] = field(default_factory=list)
 
 
 class Screener:
@@ -92,11 +63,10 @@ class Screener:
         tracker: RiskTracker,
         cache_conversations: int = DEFAULT_CACHE_CONVERSATIONS,
         defer_case_intake: bool = False,
-        intake_queued: Callable[[], None] | None = None,
     ) -> None:
         """With defer_case_intake, an alert's case intake is queued in the alert's transaction
-        for a CaseIntakeWorker (see intake_worker.py), and intake_queued, if given, is called
-        once such a batch is stored; otherwise intake runs inside the batch's transaction."""
+        for a CaseIntakeWorker (see intake_worker.py; the Batcher wakes it); otherwise intake
+        runs inside the batch's transaction."""
         self.database = database
         self.storage = storage_for(database.engine)
         # Reads and single-statement writes: each statement commits on its own.
@@ -108,11 +78,9 @@ class Screener:
         self._loaded: OrderedDict[str, bool] = OrderedDict()
         # Highest risk seen per loaded conversation (kept in the state row for listings).
         self._risk: dict[str, float] = {}
-        self.case_intake = _case_intake()
         self.defer_case_intake = defer_case_intake
-        self.intake_queued = intake_queued
         # Accounts as derived from their stored row (band, settings), keyed by that row.
-        self._accounts: dict[str, tuple[tuple[Any, ...], _Account]] = {}
+        self._accounts: dict[str, tuple[tuple[Any, ...], ScreenedAccount]] = {}
 
     # -- one batch, one transaction -------------------------------------------------------
 
@@ -187,7 +155,7 @@ class Screener:
                 connection,
                 message_ids={m.id for m in messages},
                 account_ids=account_ids,
-                pairs={_pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
+                pairs={pair(m.sender_id, r) for m in messages for r in m.recipient_ids},
                 conversation_ids=self._uncached({m.conversation_id for m in messages}),
             )
         stored = {row.id for row in reads.answered}
@@ -209,7 +177,15 @@ class Screener:
                     )
                     continue
                 touched.add(message.conversation_id)
-                outcomes[message.id] = self._screen_one(accounts, reads.connected, message, writes)
+                decided = decide(self.tracker, self.policy, accounts, reads.connected, message)
+                self._risk[message.conversation_id] = max(
+                    self._risk.get(message.conversation_id, 0.0), decided.risk
+                )
+                writes.messages.append(decided.message_row)
+                if decided.alert is not None:
+                    writes.alerts.append(decided.alert.row)
+                    writes.cases.append(decided.alert.case_evidence)
+                outcomes[message.id] = decided.answer
             self._write(writes, touched)
         # Every copy of an id (a retry, perhaps in this same batch) is held against the first,
         # stored before or first in this batch: the same message gets its answer.
@@ -219,7 +195,7 @@ class Screener:
         firsts.update((id, (first, outcomes[id])) for id, first in fresh.items())
         return [_copy_of(*firsts[m.id], m) for m in messages]
 
-    def _accounts_from(self, reads: BatchReads) -> dict[str, _Account]:
+    def _accounts_from(self, reads: BatchReads) -> dict[str, ScreenedAccount]:
         accounts = {}
         for row in reads.accounts:
             # The row is read for this batch; only what is derived from it is reused.
@@ -229,7 +205,7 @@ class Screener:
                 accounts[row.id] = known[1]
                 continue
             band = AgeBand(row.age_band)
-            account = _Account(
+            account = ScreenedAccount(
                 row.id, band, as_utc(row.created_at), effective_settings(band, row.settings)
             )
             if len(self._accounts) >= DEFAULT_CACHE_CONVERSATIONS:
@@ -266,7 +242,7 @@ class Screener:
 
     def _write(self, writes: _Writes, touched: Iterable[str]) -> None:
         """Store the batch: committed when this returns (acknowledging is then safe)."""
-        now = datetime.now(UTC)
+        now = utcnow()
         for conversation_id in touched:
             state = self.tracker.export_state(conversation_id)
             row = {
@@ -280,24 +256,21 @@ class Screener:
                 writes.updated_states.append(row)
             else:
                 writes.new_states.append(row)
-        intake = self.case_intake
+        intake_in_line = bool(writes.cases) and not self.defer_case_intake
         if self.defer_case_intake:
             writes.pending_intakes = [pending_intake(case, now) for case in writes.cases]
-            intake = None
-        if self.storage.atomic_writes and not (intake and writes.cases):
+        if self.storage.atomic_writes and not intake_in_line:
             # One statement is its own transaction: no BEGIN and COMMIT round trips.
             with self._autocommit.connect() as connection:
                 self.storage.write(connection, writes)
         else:
             with self.database.session() as session:
                 self.storage.write(session.connection(), writes)
-                if intake is not None:
+                if intake_in_line:
                     for case in writes.cases:
-                        intake(session, **case)
+                        open_or_update_case(session, case)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
-        if writes.pending_intakes and self.intake_queued is not None:
-            self.intake_queued()
 
     def _unload(self, conversation_ids: Iterable[str]) -> None:
         """Memory may be ahead of a rolled-back transaction: reload from the database."""
@@ -311,123 +284,6 @@ class Screener:
             conversation_id, _ = self._loaded.popitem(last=False)
             self.tracker.forget(conversation_id)
             self._risk.pop(conversation_id, None)
-
-    # -- one message ----------------------------------------------------------------------
-
-    def _screen_one(
-        self,
-        accounts: Mapping[str, _Account],
-        connections: set[tuple[str, str]],
-        message: IncomingMessage,
-        writes: _Writes,
-    ) -> Answer:
-        sender = accounts[message.sender_id]
-        recipients = [accounts[r] for r in message.recipient_ids]
-        participants = [Participant(a.id, a.band) for a in (sender, *recipients)]
-        risk_update = self.tracker.observe(
-            message.conversation_id,
-            Message(message.id, message.sender_id, message.text, message.sent_at.isoformat()),
-            participants,
-        )
-        contacts = [
-            contact_gate(
-                sender.band,
-                recipient.band,
-                recipient.settings,
-                _pair(sender.id, recipient.id) in connections,
-            )
-            for recipient in recipients
-        ]
-        contact = max(contacts, key=lambda c: c.contact.strictness)
-        signals = message_signals(
-            sender_band=sender.band,
-            recipient_bands=[r.band for r in recipients],
-            connected=all(c.reason == "connected" for c in contacts),
-            contact=contact,
-            sender_created_at=sender.created_at,
-            sent_at=message.sent_at,
-            update=risk_update,
-        )
-        decision = self.policy.evaluate(signals)
-        reasons = [_reason(match, risk_update) for match in decision.matches]
-        answer: Answer = {
-            "verdict": decision.verdict.value,
-            "reasons": reasons,
-            "conversation_risk": round(risk_update.score, 4),
-            "alert_id": None,
-            "recipient_notice": decision.notice,
-        }
-        if decision.shadow_matches:
-            answer["shadow_reasons"] = [
-                _reason(match, risk_update) for match in decision.shadow_matches
-            ]
-        if decision.alert is not None:
-            answer["alert_id"] = self._alert(
-                message, decision, reasons, risk_update, recipients, writes
-            )
-        self._risk[message.conversation_id] = max(
-            self._risk.get(message.conversation_id, 0.0), risk_update.score
-        )
-        writes.messages.append(
-            {
-                "id": message.id,
-                "conversation_id": message.conversation_id,
-                "sequence": risk_update.message_index,
-                "sender_id": message.sender_id,
-                "recipient_ids": list(message.recipient_ids),
-                "text": message.text,
-                "sent_at": message.sent_at,
-                "verdict": decision.verdict.value,
-                "response": answer,
-            }
-        )
-        return answer
-
-    def _alert(
-        self,
-        message: IncomingMessage,
-        decision: Decision,
-        reasons: list[dict[str, Any]],
-        risk_update: RiskUpdate,
-        recipients: Sequence[_Account],
-        writes: _Writes,
-    ) -> str:
-        assert decision.alert is not None
-        victims = [r.id for r in recipients if r.band.is_child] or [r.id for r in recipients]
-        cues = sorted(
-            {c.name for c in risk_update.cues}
-            | {cue for reason in risk_update.reasons for cue in reason.cues}
-        )
-        alert_id = "alert_" + secrets.token_hex(10)
-        score = round(risk_update.score, 4)
-        writes.alerts.append(
-            {
-                "id": alert_id,
-                "conversation_id": message.conversation_id,
-                "suspect_account_id": message.sender_id,
-                "victim_account_ids": victims,
-                "message_id": message.id,
-                "priority": decision.alert.value,
-                "score": score,
-                "rules": [m.rule.id for m in decision.matches if m.rule.alert is not None],
-                "cues": cues,
-                "reasons": reasons,
-                "created_at": datetime.now(UTC),
-            }
-        )
-        writes.cases.append(
-            {
-                "suspect_account_id": message.sender_id,
-                "source": "alert",
-                "source_id": alert_id,
-                "victim_account_ids": victims,
-                "cues": cues,
-                "score": score,
-                "occurred_at": message.sent_at,
-            }
-        )
-        log.info("alert %s (%s) on message %s", alert_id, decision.alert.value, message.id)
-        return alert_id
 
 
 def _copy_of(
@@ -459,48 +315,3 @@ def _kind(error: BaseException) -> str:
     """What went wrong, without the SQL parameters SQLAlchemy puts in its messages."""
     original = getattr(error, "orig", None)
     return type(original if isinstance(original, BaseException) else error).__name__
-
-
-def _reason(match: Match, risk_update: RiskUpdate) -> dict[str, Any]:
-    """One rule that matched, what it saw, and the messages/cues behind it."""
-    rule = match.rule
-    reason: dict[str, Any] = {
-        "rule": rule.id,
-        "description": rule.description,
-        "verdict": rule.verdict.value,
-        "signals": match.evidence,
-    }
-    if rule.alert is not None:
-        reason["alert"] = rule.alert.value
-    if rule.standard:
-        reason["standard"] = rule.standard
-    cue_names = {name.removeprefix("cue.") for name in match.evidence if name.startswith("cue.")}
-    cues = [
-        {"name": c.name, "meaning": PLAIN.get(c.name, c.name), "evidence": c.evidence,
-         "as_written": c.original}
-        for c in risk_update.cues
-        if c.name in cue_names
-    ]  # fmt: skip
-    if cues:
-        reason["cues"] = cues
-    if not any(name.startswith("conversation.") for name in match.evidence):
-        return reason
-    reason["explanation"] = risk_update.explanation()
-    reason["tactics"] = [
-        {"tactic": t.tactic, "meaning": t.plain, "message_id": t.message_id,
-         "matched": t.evidence, "as_written": t.original}
-        for t in risk_update.tactics
-    ]  # fmt: skip
-    if risk_update.fast_path:
-        reason["fast_path"] = risk_update.fast_path
-    if risk_update.reasons:
-        reason["messages"] = [
-            {
-                "message_id": r.message_id,
-                "cues": list(r.cues),
-                "excerpt": r.excerpt,
-                "weight": r.weight,
-            }
-            for r in risk_update.reasons
-        ]
-    return reason

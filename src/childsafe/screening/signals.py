@@ -8,20 +8,7 @@ from typing import Any
 
 from childsafe.accounts import ContactDecision
 from childsafe.conversations import RiskUpdate
-from childsafe.model import AgeBand
-
-# "Youngest" recipient first: unknown age sits between the child bands and adults.
-_YOUTH_ORDER = (
-    AgeBand.UNDER_13,
-    AgeBand.AGE_13_15,
-    AgeBand.AGE_16_17,
-    AgeBand.UNKNOWN,
-    AgeBand.ADULT,
-)
-
-
-def youngest(bands: Sequence[AgeBand]) -> AgeBand:
-    return min(bands, key=_YOUTH_ORDER.index)
+from childsafe.model import AgeBand, youngest
 
 
 def message_signals(

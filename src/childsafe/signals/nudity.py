@@ -1,21 +1,17 @@
 """The nudity-detector interface: an image in, a score with its findings (the reasons) out.
 
-Any model can sit behind it (see `nudenet_detector.py` for the shipped one); the media path only
-sees `NudityDetector`. Detectors never touch the database.
+Any model can sit behind it: one module per implementation in `nudity_detectors/`, registered
+there by one line (`nudenet.py` is the shipped one); the media path only sees
+`NudityDetector`. Detectors never touch the database.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import logging
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from PIL import Image
-
-DETECTOR_ENV = "CHILDSAFE_NUDITY_DETECTOR"
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,30 +58,14 @@ class NudityDetector(Protocol):
     def detect(self, image: Image.Image) -> NudityResult: ...
 
 
-def load_detector(name: str | None = None) -> NudityDetector | None:
-    """The configured detector: `nudenet` or `none` (CHILDSAFE_NUDITY_DETECTOR).
+@dataclass(frozen=True, slots=True)
+class NudityDetectorEntry:
+    """How a detector is chosen (`name`, for CHILDSAFE_NUDITY_DETECTOR) and made. `requires`
+    names an optional package it needs, installed with the `extra`; `about` says what it is
+    (shown when it is missing)."""
 
-    Unset means NudeNet when the optional `childsafe[nudity]` extra is installed (it is
-    AGPL-3.0, so it stays out of the core install), and none, with a warning, otherwise.
-    """
-    configured = (name or os.environ.get(DETECTOR_ENV) or "").strip().lower()
-    choice = configured or "nudenet"
-    if choice == "none":
-        return None
-    if choice != "nudenet":
-        raise ValueError(f"{DETECTOR_ENV}: unknown nudity detector {choice!r} (nudenet, none)")
-    if importlib.util.find_spec("nudenet") is None:
-        if configured:
-            raise ValueError(
-                f"{DETECTOR_ENV}=nudenet but nudenet is not installed: "
-                "pip install 'childsafe[nudity]'"
-            )
-        logger.warning(
-            "nudity detection is off: install 'childsafe[nudity]' (NudeNet, AGPL-3.0) "
-            "or set %s=none to silence this",
-            DETECTOR_ENV,
-        )
-        return None
-    from childsafe.signals.nudenet_detector import NudeNetDetector
-
-    return NudeNetDetector()
+    name: str
+    create: Callable[[], NudityDetector]
+    requires: str | None = None
+    extra: str = ""
+    about: str = ""

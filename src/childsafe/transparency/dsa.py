@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from childsafe.cases.clock import as_utc
+from childsafe.model.clock import as_utc
 from childsafe.referrals.standards import standard_file
 from childsafe.store.tables.cases import Case, CaseAction
 from childsafe.transparency.figures import window

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
 
+from childsafe.screening.records import Answer
+
 
 class AnsweredRow(NamedTuple):
     """A message already stored: its fingerprint (to tell a retry from a reused id) and its
@@ -20,7 +22,7 @@ class AnsweredRow(NamedTuple):
     recipient_ids: list[str]
     sent_at: datetime
     text: str
-    response: dict[str, Any]
+    response: Answer  # as stored
 
 
 class AccountRow(NamedTuple):

@@ -3,7 +3,7 @@ referrals, the hash-chained audit log, sealed evidence bundles, console users an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,15 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from childsafe.model.clock import utcnow
 from childsafe.store.db import Base
 
 ID = String(128)
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for the audit log.
 SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Case(Base):

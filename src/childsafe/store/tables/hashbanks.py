@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,13 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from childsafe.model.clock import utcnow
 from childsafe.store.db import Base
 
 ID = String(128)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class HashBank(Base):

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from childsafe.model.clock import utcnow
 from childsafe.store.db import Base
 
 ID = String(128)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Account(Base):
@@ -109,7 +106,7 @@ class PendingCaseIntake(Base):
     __tablename__ = "pending_case_intakes"
 
     alert_id: Mapped[str] = mapped_column(ID, ForeignKey("alerts.id"), primary_key=True)
-    # open_or_update_case's keyword arguments, occurred_at as ISO 8601.
+    # The alert's CaseEvidence (cases.intake), as CaseEvidence.to_json() writes it.
     arguments: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

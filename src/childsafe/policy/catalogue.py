@@ -1,0 +1,48 @@
+"""Every signal name the screeners produce: the vocabulary a rule may test.
+
+A rule that names a signal no screener produces never matches (a missing signal fails every
+test but `present: false`), so a typo would silently disable it; rules are checked against this
+catalogue when they load instead. The policy depends on nothing else in childsafe, so the
+screeners' side is held by a test: everything they produce is catalogued here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+# Exact names, with what each one means.
+SIGNALS: Mapping[str, str] = {
+    "contact.gate": "the contact gate's answer: deliver | request | hold",
+    "contact.reason": "why the gate answered so: connected | message_request | ...",
+    "connected": "the sender is connected to every recipient",
+    "sender.age_band": "under_13 | 13_15 | 16_17 | adult | unknown",
+    "sender.is_child": "the sender is a child (unknown age counts as a child)",
+    "sender.account_age_days": "days since the sender's account was opened",
+    "recipient.age_band": "the youngest recipient's age band",
+    "recipient.is_child": "some recipient is a child (unknown age counts as a child)",
+    "conversation.risk": "the detector's grooming risk for this sender so far (0..1)",
+    "conversation.alert": "the message on which that risk first crosses its threshold",
+    "hash.known_match": "the image matched a hash bank",
+    "hash.allow_listed": "a match was suppressed by the allow-list",
+    "hash.match_distance": "the closest match's distance (0 for exact hashes)",
+    "hash.match_bank": "the closest match's bank",
+    "image.nudity": "the nudity detector's score (0..1), for images to a child",
+}
+
+# Families whose last part is open: `cue.<name>` for each registered grooming tactic (the
+# tactics live in childsafe.signals, which a new tactic joins with one registration line).
+FAMILIES: Mapping[str, str] = {
+    "cue.": "severity of a grooming tactic found in this message",
+}
+
+
+def is_known(name: str) -> bool:
+    if name in SIGNALS:
+        return True
+    family, dot, member = name.rpartition(".")
+    return bool(dot and member) and f"{family}." in FAMILIES
+
+
+def unknown(names: Iterable[str]) -> list[str]:
+    """The names in `names` that no screener produces, sorted."""
+    return sorted({name for name in names if not is_known(name)})

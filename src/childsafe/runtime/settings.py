@@ -1,0 +1,34 @@
+"""The app's runtime settings, kept in app.state: what the composition root builds from.
+
+- `policy`: the rules to screen with; the shipped ones when unset (tests set their own).
+- `screening_processes`: screen messages in that many child processes; unset or 0 screens in a
+  thread of this process (tests, embedding). `childsafe serve` sets it with
+  `configure_screening`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from starlette.datastructures import State
+
+from childsafe.policy import Policy
+
+ScreeningMode = Literal["process", "thread"]
+SCREENING_MODES: tuple[ScreeningMode, ...] = ("process", "thread")
+
+
+def configure_screening(state: State, mode: ScreeningMode, processes: int) -> None:
+    """Screen in `processes` child processes (mode "process") or in a thread ("thread")."""
+    if mode == "process":
+        state.screening_processes = processes
+
+
+def screening_processes(state: State) -> int:
+    processes: int = getattr(state, "screening_processes", 0)
+    return processes
+
+
+def policy(state: State) -> Policy:
+    chosen: Policy | None = getattr(state, "policy", None)
+    return chosen or Policy.default()

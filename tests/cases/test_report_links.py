@@ -1,0 +1,188 @@
+"""Report links and /v1/reports (issue 11, the "Low" findings): a link sends one report, dies
+with its key, takes its address from config (never Host), has its own rate limit; /v1/reports
+refuses unknown fields and oversize bodies; the child's page answers errors as pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import func, select
+
+from childsafe.api.app import create_app
+from childsafe.api.auth import create_api_key
+from childsafe.console.report_page import PUBLIC_URL_ENV
+from childsafe.runtime.rate_limits import PER_LINK_ENV
+from childsafe.store.db import Database
+from childsafe.store.tables.cases import CaseItem, Report
+from childsafe.store.tables.service import Account, ApiKey
+
+REFERENCE = re.compile(r'id="reference">(R-[A-Z2-9]{8})<')
+
+
+@dataclass
+class Platform:
+    client: TestClient
+    database: Database
+    key_id: str
+
+    def link(self, conversation: str = "conv-1", **headers: str) -> str:
+        response = self.client.post(
+            "/v1/reports/page-link",
+            json={
+                "reporter_account_id": "kid",
+                "reported_account_id": "stranger",
+                "conversation_id": conversation,
+            },
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        url: str = response.json()["url"]
+        return url
+
+    def send(self, url: str, category: str = "wants_to_meet") -> Response:
+        token = url.split("t=", 1)[1]
+        return self.client.post("/report", data={"t": token, "category": category})
+
+    def reports(self) -> int:
+        with self.database.session() as session:
+            return session.scalar(select(func.count()).select_from(Report)) or 0
+
+
+@pytest.fixture
+def platform(database: Database) -> Iterator[Platform]:
+    with database.session() as session:
+        issued = create_api_key(session, "report-link-tests")
+        session.add(Account(id="kid", age_band="13_15", display_name="kid", settings={}))
+        session.add(Account(id="stranger", age_band="adult", display_name="s", settings={}))
+    app = create_app(database)
+    with TestClient(app, headers={"Authorization": f"Bearer {issued.key}"}) as client:
+        yield Platform(client, database, issued.id)
+
+
+def reference(page: Response) -> str:
+    found = REFERENCE.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+def test_a_replayed_link_sends_one_report_and_answers_with_its_reference(
+    platform: Platform,
+) -> None:
+    url = platform.link()
+    first = platform.send(url)
+    assert first.status_code == 201
+    for category in ("wants_to_meet", "threatening_me", "asked_for_pictures"):
+        again = platform.send(url, category)
+        assert again.status_code == 200
+        assert "We already have your report" in again.text
+        assert reference(again) == reference(first)
+    opened = platform.client.get(url)  # the link itself now shows the receipt, not the form
+    assert reference(opened) == reference(first) and "<form" not in opened.text
+    assert platform.reports() == 1
+    with platform.database.session() as session:
+        items = session.scalar(
+            select(func.count()).select_from(CaseItem).where(CaseItem.source == "report")
+        )
+    assert items == 1
+
+
+def test_two_taps_at_once_still_send_one_report(platform: Platform) -> None:
+    url = platform.link()
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: platform.send(url), range(8)))
+    assert sorted(page.status_code for page in pages) == [200] * 7 + [201]
+    assert len({reference(page) for page in pages}) == 1
+    assert platform.reports() == 1
+
+
+def test_a_link_stops_working_when_its_key_is_revoked(platform: Platform) -> None:
+    url = platform.link()
+    with platform.database.session() as session:
+        key = session.get(ApiKey, platform.key_id)
+        assert key is not None
+        key.revoked = True
+    for page in (platform.client.get(url), platform.send(url)):
+        assert page.status_code == 403
+        assert "This report link has expired" in page.text
+    assert platform.reports() == 0
+
+
+def test_the_link_address_comes_from_config_never_the_host_header(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Unset: the address the server was reached on (the test client's), not the Host header.
+    assert platform.link(Host="evil.example").startswith("http://testserver/report?t=")
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://safety.example.org/")
+    url = platform.link(Host="evil.example")
+    assert url.startswith("https://safety.example.org/report?t=")
+    monkeypatch.setenv(PUBLIC_URL_ENV, "safety.example.org")
+    refused = platform.client.post(
+        "/v1/reports/page-link",
+        json={"reporter_account_id": "kid", "reported_account_id": "stranger"},
+    )
+    assert refused.status_code == 503 and PUBLIC_URL_ENV in refused.json()["error"]["message"]
+
+
+def test_reports_refuse_unknown_fields_and_oversize_bodies(platform: Platform) -> None:
+    body = {"reporter_account_id": "kid", "reported_account_id": "stranger", "category": "other"}
+    unknown = platform.client.post("/v1/reports", json={**body, "submitted_by": "user:admin"})
+    assert unknown.status_code == 422
+    assert "submitted_by" in unknown.json()["error"]["message"]
+    link = platform.client.post("/v1/reports/page-link", json={**body, "category": "other_app"})
+    assert link.status_code == 422
+    padded = platform.client.post("/v1/reports", json={**body, "details": " " * 200_000})
+    assert padded.status_code == 413
+    assert "too large" in padded.json()["error"]["message"]
+    assert platform.reports() == 0
+
+
+def test_the_report_page_answers_every_error_as_a_page(platform: Platform) -> None:
+    url = platform.link()
+    token = url.split("t=", 1)[1]
+    client = platform.client
+    pages = {
+        "no link": client.get("/report"),
+        "forged": client.post("/report", data={"t": token[:-2] + "xx", "category": "other_app"}),
+        "too long a link": client.get("/report", params={"t": "x" * 3000}),
+        "too long details": client.post(
+            "/report", data={"t": token, "category": "other_app", "details": "x" * 5000}
+        ),
+        "no category": client.post("/report", data={"t": token}),
+        "unknown category": client.post("/report", data={"t": token, "category": "rude"}),
+        # Refused at the edge, before any route reads the form.
+        "a NUL in the form": client.post(
+            "/report", data={"t": token, "category": "other_app", "details": "a\x00b"}
+        ),
+        "a body over the limit": client.post(
+            "/report", data={"t": token, "category": "other_app", "details": "x" * 300_000}
+        ),
+    }
+    for name, page in pages.items():
+        assert 400 <= page.status_code < 500, name
+        assert page.headers["content-type"].startswith("text/html"), name
+        assert '<div class="error" role="alert">' in page.text, name
+    assert "We could not read that (details)" in pages["too long details"].text
+    assert platform.reports() == 0
+
+
+@pytest.fixture
+def three_uses_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PER_LINK_ENV, "3/minute")
+
+
+def test_each_link_has_its_own_rate_limit(three_uses_a_minute: None, platform: Platform) -> None:
+    busy, fresh = platform.link("conv-1"), platform.link("conv-2")
+    for _ in range(3):
+        assert platform.client.get(busy).status_code == 200
+    page = platform.send(busy)
+    assert page.status_code == 429 and page.headers["content-type"].startswith("text/html")
+    assert 1 <= int(page.headers["Retry-After"]) <= 60
+    assert "Please wait" in page.text and "call 999" in page.text
+    assert platform.client.get(fresh).status_code == 200
+    assert platform.reports() == 0

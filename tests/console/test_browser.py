@@ -1,0 +1,226 @@
+"""The console in real headless Chromium: sign in, work the queue, open a case, act, see the
+audit entry; a role without rights gets 403; the child's report page on a phone-sized screen.
+Screenshots go to test-artifacts/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from PIL import Image
+
+from childsafe.api.app import create_app
+from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.store.db import Database
+from childsafe.store.tables.hashbanks import StoredMedia
+from childsafe.store.tables.service import Account
+from tests.helpers.cases import PASSWORD, api_client, make_users, scenario
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def stored_image(media_id: str, sender: str, recipient: str) -> StoredMedia:
+    data = pytest.importorskip("skimage.data")
+    buffer = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buffer, format="PNG")
+    content = buffer.getvalue()
+    return StoredMedia(
+        id=media_id,
+        conversation_id="conv-img",
+        sender_id=sender,
+        recipient_ids=[recipient],
+        content_type="image/png",
+        byte_size=len(content),
+        width=512,
+        height=512,
+        md5=hashlib.md5(content).hexdigest(),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pdq="0" * 64,
+        pdq_quality=100,
+        content=content,
+        verdict="block",
+        response={},
+        evidence_preserved=True,
+        sent_at=datetime.now(UTC),
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian chromium at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    database = Database(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    database.migrate()
+    with api_client(database) as client:
+        scenario(client)
+        link = client.post(
+            "/v1/reports/page-link",
+            json={"reporter_account_id": "kid", "reported_account_id": "groomer"},
+        ).json()["url"]
+    with database.session() as session:
+        # A second suspect whose (benign, scikit-image sample) image matched a hash bank:
+        # the console must show it blurred until clicked.
+        session.add(Account(id="sharer", age_band="adult", display_name="sharer", settings={}))
+        session.flush()
+        session.add(stored_image("media-1", "sharer", "teen"))
+        session.flush()
+        open_or_update_case(
+            session,
+            CaseEvidence(
+                suspect_account_id="sharer",
+                source="hash_match",
+                source_id="media-1",
+                victim_account_ids=("teen",),
+                cues=(),
+                score=None,
+                occurred_at=datetime.now(UTC),
+            ),
+        )
+    make_users(database)
+    port = _free_port()
+    config = uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("console server did not start")
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    yield base, database, link.replace("http://testserver", base)
+    uv.should_exit = True
+    thread.join(timeout=10)
+    database.dispose()
+
+
+def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]) -> None:
+    from playwright.sync_api import ConsoleMessage, expect, sync_playwright
+
+    base, _database, report_link = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # The console's CSP allows no inline script or style: anything it blocks shows here.
+        blocked: list[str] = []
+
+        def watch_csp(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                blocked.append(message.text)
+
+        page.on("console", watch_csp)
+        page.goto(f"{base}/console/")
+        expect(page).to_have_url(f"{base}/console/login")
+        page.fill("#username", "mod")
+        page.fill("#password", "not the password")
+        page.click("button[type=submit]")
+        expect(page.locator(".error")).to_contain_text("do not match")
+        page.fill("#username", "mod")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_have_text("Queue")
+        rows = page.locator("#queue tbody tr")
+        expect(rows).to_have_count(2)
+        priorities = rows.locator("td:first-child").all_inner_texts()
+        assert priorities == sorted(priorities)  # P1 first
+        page.screenshot(path=str(ARTIFACTS / "1-queue.png"), full_page=True)
+
+        # The hash-match case: the server sends a blurred preview; a click fetches the image.
+        page.locator("#queue tbody tr", has_text="sharer").locator("a").first.click()
+        media = page.locator("img.media")
+        expect(media).to_have_count(1)
+        expect(media).to_have_class("media blurred")
+        expect(media).to_have_attribute("src", re.compile(r"/console/media/blurred\?id="))
+        assert media.evaluate("img => img.complete && img.naturalWidth") == 240  # the preview
+        page.screenshot(path=str(ARTIFACTS / "2-image-blurred.png"), full_page=True)
+        media.click()
+        expect(media).to_have_class("media")
+        expect(media).to_have_attribute("src", re.compile(r"/console/media/original\?id="))
+        expect(media).to_have_js_property("naturalWidth", 512)  # the image itself
+        page.screenshot(path=str(ARTIFACTS / "2b-image-revealed.png"), full_page=True)
+        media.click()
+        expect(media).to_have_class("media blurred")
+        page.goto(f"{base}/console/")
+
+        groomer_row = page.locator("#queue tbody tr", has_text="groomer")
+        groomer_row.locator("a").first.click()
+        expect(page.locator(".msg.flagged").first).to_be_visible()
+        expect(page.locator(".msg.flagged .flag").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "3-case.png"), full_page=True)
+
+        page.select_option("#kind", "suspend")
+        page.fill("#reason", "")
+        page.click("#action-form button[type=submit]")  # the browser's own check stops it
+        expect(page.locator("#reason")).to_be_focused()
+        page.fill("#reason", "Grooming a child under 13: picture request and meeting")
+        page.click("#action-form button[type=submit]")
+        expect(page.locator(".notice")).to_contain_text("Done: suspend")
+        expect(page.locator("#audit-trail")).to_contain_text("case.suspend")
+        page.screenshot(path=str(ARTIFACTS / "4-after-action.png"), full_page=True)
+
+        # An auditor may read the audit log but not open a case.
+        case_url = page.url.split("?")[0]
+        auditor = browser.new_page()
+        auditor.on("console", watch_csp)
+        auditor.goto(f"{base}/console/login")
+        auditor.fill("#username", "auditor")
+        auditor.fill("#password", PASSWORD)
+        auditor.click("button[type=submit]")
+        expect(auditor.locator("h1")).to_have_text("Audit log")
+        expect(auditor.locator("body")).to_contain_text("case.suspend")
+        auditor.click("#verify")
+        expect(auditor.locator(".notice")).to_contain_text("chain intact")
+        auditor.screenshot(path=str(ARTIFACTS / "5-audit-log.png"), full_page=True)
+        response = auditor.goto(case_url)
+        assert response is not None and response.status == 403
+        expect(auditor.locator(".error")).to_contain_text("does not give access")
+        auditor.screenshot(path=str(ARTIFACTS / "6-forbidden.png"), full_page=True)
+
+        # The child's report page on a phone.
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        phone.goto(report_link)
+        phone.screenshot(path=str(ARTIFACTS / "7-report-page-phone.png"), full_page=True)
+        choice = phone.locator(".choice span", has_text="They asked for pictures of me")
+        assert choice.bounding_box() is not None and choice.bounding_box()["height"] >= 48
+        choice.click()
+        phone.click("button[type=submit]")
+        expect(phone.locator("#reference")).to_have_text(re.compile(r"R-[A-Z2-9]{8}"))
+        phone.screenshot(path=str(ARTIFACTS / "8-report-sent-phone.png"), full_page=True)
+
+        # The transparency page now counts the report and the decision, with its charts.
+        auditor.goto(f"{base}/console/transparency")
+        expect(auditor.locator("table.headlines")).to_contain_text("Reports received")
+        expect(auditor.locator("figure svg")).to_have_count(6)
+        expect(auditor.locator("figure", has_text="Decisions taken")).to_contain_text("suspend")
+        auditor.screenshot(path=str(ARTIFACTS / "9-transparency.png"), full_page=True)
+        browser.close()
+    assert blocked == []
