@@ -23,6 +23,9 @@ from childsafe.log_lines import escape_controls_in
 from childsafe.store.db import Database
 from tests.helpers.api import api_client, message, register
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 OUT_OF_RANGE = ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"]
 
 

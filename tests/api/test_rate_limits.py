@@ -18,6 +18,9 @@ from childsafe.api.auth import create_api_key
 from childsafe.runtime.rate_limits import PER_ADDRESS_ENV, PER_KEY_ENV, SWITCH_ENV
 from childsafe.store.db import Database
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 ROUTE = "/v1/reports/categories"  # any keyed route: the limit is in front of all of them
 
 

@@ -29,6 +29,9 @@ from childsafe.store.tables.cases import AuditEntry
 from childsafe.store.tables.hashbanks import HashMatch
 from childsafe.store.tables.service import ApiKey
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 INGEST, MODERATION, ADMIN = KeyScope.INGEST, KeyScope.MODERATION, KeyScope.ADMIN
 
 

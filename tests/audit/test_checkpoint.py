@@ -13,6 +13,9 @@ from childsafe import audit
 from childsafe.cli.main import main
 from childsafe.store.db import Database
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 
 def write_entries(database: Database, count: int, note: str = "viewed") -> None:
     with database.session() as session:

@@ -22,6 +22,9 @@ from childsafe.store.db import Database
 from childsafe.store.tables.cases import CaseItem, Report
 from childsafe.store.tables.service import Account, ApiKey
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 REFERENCE = re.compile(r'id="reference">(R-[A-Z2-9]{8})<')
 
 

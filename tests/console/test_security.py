@@ -31,6 +31,9 @@ from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Account
 from tests.helpers.cases import PASSWORD, api_client, make_users, open_cases, scenario
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 URLS = re.compile(r'(?:src|href|action)="([^"]*)"')
 # A stored id that, put into a URL unencoded, makes the browser fetch another console page.

@@ -32,6 +32,9 @@ from childsafe.store.tables.service import (
     StoredMessage,
 )
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 _ids = itertools.count()
 LONG_AGO = datetime.now(UTC) - timedelta(days=40)
 

@@ -22,6 +22,9 @@ from childsafe.store.db import Database
 from childsafe.store.tables.service import Account
 from tests.helpers.api import api_client, register
 
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
+
 ORIGINAL = {
     "id": "m-dup",
     "conversation_id": "c1",

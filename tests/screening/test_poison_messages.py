@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from childsafe.bench.api import server
@@ -25,6 +26,9 @@ from childsafe.screening import IncomingMessage, MessageNotStored
 from childsafe.screening.screener import Screener
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Account, StoredMessage
+
+# Part of the adversarial suite of issue 11: `pytest -m security` replays it.
+pytestmark = pytest.mark.security
 
 INNOCENT_SENDERS = 10
 INNOCENT_EACH = 25
