@@ -11,7 +11,6 @@ from childsafe.media.signals import media_signals
 from childsafe.model import AgeBand, Message, Participant
 from childsafe.policy import Policy, PolicyError, Priority, Verdict, catalogue
 from childsafe.screening.signals import message_signals
-from childsafe.signals.cues import CUE_NAMES
 from childsafe.signals.nudity import NudityResult
 from childsafe.store.tables.service import Account
 
@@ -190,11 +189,12 @@ def test_a_rule_naming_a_signal_no_screener_produces_is_refused_by_name() -> Non
         Policy.from_mapping({"version": 1, "rules": [fine, typo]})
     with pytest.raises(PolicyError, match=r"rule #1 \(deep\).*unknown signal 'cue\.secrecy\.x'"):
         Policy.from_mapping({"version": 1, "rules": [_rule("deep", {"cue.secrecy.x": 1})]})
+    with pytest.raises(PolicyError, match=r"rule #1 \(misspelt\).*unknown signal 'cue\.secrecyy'"):
+        Policy.from_mapping({"version": 1, "rules": [_rule("misspelt", {"cue.secrecyy": 1})]})
 
 
 def test_the_catalogue_holds_every_signal_the_screeners_produce() -> None:
     """The policy cannot import the screeners; this holds the two sides together."""
-    assert not catalogue.unknown(f"cue.{name}" for name in CUE_NAMES)
 
     now = datetime.now(UTC)
     adult = Participant("adult", AgeBand.ADULT)

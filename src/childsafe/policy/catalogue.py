@@ -2,13 +2,16 @@
 
 A rule that names a signal no screener produces never matches (a missing signal fails every
 test but `present: false`), so a typo would silently disable it; rules are checked against this
-catalogue when they load instead. The policy depends on nothing else in childsafe, so the
-screeners' side is held by a test: everything they produce is catalogued here.
+catalogue when they load instead. The grooming tactics' names come from their registry
+(childsafe.signals.cues), so a new tactic needs no line here; the screeners' side is held by a
+test: everything they produce is catalogued here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+
+from childsafe.signals.cues import CUE_NAMES
 
 # Exact names, with what each one means.
 SIGNALS: Mapping[str, str] = {
@@ -29,18 +32,18 @@ SIGNALS: Mapping[str, str] = {
     "image.nudity": "the nudity detector's score (0..1), for images to a child",
 }
 
-# Families whose last part is open: `cue.<name>` for each registered grooming tactic (the
-# tactics live in childsafe.signals, which a new tactic joins with one registration line).
+# Families of names: `cue.<tactic>` for each registered grooming tactic.
 FAMILIES: Mapping[str, str] = {
     "cue.": "severity of a grooming tactic found in this message",
 }
+_MEMBERS: Mapping[str, frozenset[str]] = {"cue.": frozenset(CUE_NAMES)}
 
 
 def is_known(name: str) -> bool:
     if name in SIGNALS:
         return True
     family, dot, member = name.rpartition(".")
-    return bool(dot and member) and f"{family}." in FAMILIES
+    return bool(dot) and member in _MEMBERS.get(f"{family}.", frozenset())
 
 
 def unknown(names: Iterable[str]) -> list[str]:
