@@ -15,9 +15,7 @@ import uvicorn.config
 from childsafe.api.app import create_app
 from childsafe.cli.arguments import whole_number
 from childsafe.log_lines import escape_controls_in
-from childsafe.retention.purge import configured_window
-from childsafe.retention.schedule import PurgeSchedule
-from childsafe.runtime.settings import SCREENING_MODES, configure_screening
+from childsafe.runtime.settings import SCREENING_MODES, configure_purge, configure_screening
 from childsafe.store.db import Database
 
 SWITCH_INTERVAL_S = 0.0005
@@ -79,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     database.migrate()
     app = create_app(database)
     configure_screening(app.state, args.screening, args.screening_processes)
+    configure_purge(app.state, timedelta(hours=args.purge_every) if args.purge_every else None)
 
     config = uvicorn.Config(
         app,
@@ -98,13 +97,7 @@ def run(args: argparse.Namespace) -> int:
     escape_controls_in(logging.getLogger("uvicorn"), logging.getLogger("uvicorn.access"))
     server = uvicorn.Server(config)
     _announce_url_when_listening(server, database)
-    purges = None
-    if args.purge_every:
-        purges = PurgeSchedule(database, timedelta(hours=args.purge_every), configured_window())
-        purges.start()
     server.run()
-    if purges:
-        purges.close()
     database.dispose()
     return 0
 

@@ -9,12 +9,21 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from childsafe.retention.purge import configured_window
+from childsafe.retention.schedule import PurgeSchedule
 from childsafe.runtime.messages import close_message_screener, message_screener
+from childsafe.runtime.settings import purge_every
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Load the detector model before the first request rather than during it.
     await run_in_threadpool(message_screener, app.state)
+    every = purge_every(app.state)
+    purges = PurgeSchedule(app.state.database, every, configured_window()) if every else None
+    if purges:
+        purges.start()
     yield
+    if purges:
+        purges.close()
     close_message_screener(app.state)

@@ -4,10 +4,13 @@
 - `screening_processes`: screen messages in that many child processes; unset or 0 screens in a
   thread of this process (tests, embedding). `childsafe serve` sets it with
   `configure_screening`.
+- `purge_every`: run the retention purge at start and then at this interval; unset, never
+  (tests, embedding). `childsafe serve` sets it with `configure_purge`.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from starlette.datastructures import State
@@ -32,3 +35,13 @@ def screening_processes(state: State) -> int:
 def policy(state: State) -> Policy:
     chosen: Policy | None = getattr(state, "policy", None)
     return chosen or Policy.default()
+
+
+def configure_purge(state: State, every: timedelta | None) -> None:
+    """Purge past the retention window at start and every `every` (None: never)."""
+    state.purge_every = every
+
+
+def purge_every(state: State) -> timedelta | None:
+    every: timedelta | None = getattr(state, "purge_every", None)
+    return every
