@@ -54,26 +54,10 @@ def _deleted(session: Session, statement: Any) -> int:
 def _references(session: Session, account_id: str) -> list[str]:
     """Why the account row must stay: what still names it after the deletions."""
     reasons = []
-    cases = _count(
-        session,
-        select(Case.id).where(
-            or_(
-                Case.suspect_account_id == account_id,
-                array_holds(session, Case.victim_account_ids, account_id),
-            )
-        ),
-    )
+    cases = _naming(session, Case, account_id)
     if cases:
         reasons.append(f"named in {cases} case(s)")
-    alerts = _count(
-        session,
-        select(Alert.id).where(
-            or_(
-                Alert.suspect_account_id == account_id,
-                array_holds(session, Alert.victim_account_ids, account_id),
-            )
-        ),
-    )
+    alerts = _naming(session, Alert, account_id)
     if alerts:
         reasons.append(f"named in {alerts} alert(s)")
     reports = _count(
@@ -85,6 +69,19 @@ def _references(session: Session, account_id: str) -> list[str]:
     if reports:
         reasons.append(f"party to {reports} report(s)")
     return reasons
+
+
+def _naming(session: Session, table: type[Case] | type[Alert], account_id: str) -> int:
+    """How many rows of `table` name the account as suspect or victim."""
+    return _count(
+        session,
+        select(table.id).where(
+            or_(
+                table.suspect_account_id == account_id,
+                array_holds(session, table.victim_account_ids, account_id),
+            )
+        ),
+    )
 
 
 def erase_account(session: Session, account_id: str, *, actor: str) -> Erasure:
