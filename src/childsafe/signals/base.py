@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -20,6 +21,10 @@ SPELLINGS: dict[str, str] = {
 }
 
 EXCERPT_CHARS = 80
+
+# Letters of a word: a-z, digits, and the Latin letters with diacritics other languages
+# write (ä, ß, é, ñ, ø, ij ...), so "mädchen" is one word, not "m" + "dchen".
+WORD_CHARS = "a-z0-9\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f"
 
 
 class Stage(IntEnum):
@@ -52,9 +57,9 @@ class Cue:
     original: str = ""
 
 
-_TOKEN = re.compile(r"[a-z0-9'#]+")
+_TOKEN = re.compile(rf"[{WORD_CHARS}'#]+")
 # A token of three or more digits (a token is a maximal run of _TOKEN's characters).
-_NUMBER = re.compile(r"(?<![a-z0-9'#])[0-9]{3,}(?![a-z0-9'#])")
+_NUMBER = re.compile(rf"(?<![{WORD_CHARS}'#])[0-9]{{3,}}(?![{WORD_CHARS}'#])")
 DIGITS = "<digits>"
 MONEY = "<money>"
 
@@ -84,10 +89,11 @@ class CueDetector:
     sender did, for moderators ("asked for secrecy").
     `triggers` are tokens of which every possible match contains at least one: a message
     without any of them skips the (slower) patterns. A message yields at most one Cue per
-    detector (the first match is its evidence).
+    detector (the first match is its evidence). `with_phrases` adds another language's
+    triggers and patterns (see `cues/languages/`).
     """
 
-    __slots__ = ("name", "pattern", "plain", "severity", "stage", "triggers")
+    __slots__ = ("alternates", "name", "plain", "severity", "stage")
 
     def __init__(
         self,
@@ -97,6 +103,7 @@ class CueDetector:
         patterns: Sequence[str],
         stage: Stage,
         plain: str,
+        spellings: dict[str, str] = SPELLINGS,
     ) -> None:
         if not 0.0 < severity <= 1.0:
             raise ValueError(f"cue {name}: severity must be in (0, 1], got {severity}")
@@ -104,13 +111,51 @@ class CueDetector:
         self.severity = severity
         self.stage = stage
         self.plain = plain
-        self.triggers = frozenset(triggers)
-        body = "|".join(f"(?:{p.format(**SPELLINGS)})" for p in patterns)
-        self.pattern = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", re.IGNORECASE)
+        # (triggers, pattern) per language, English first: each language's patterns run
+        # only when one of its own triggers is present, so English chat pays nothing for
+        # the other languages' phrases.
+        self.alternates: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+            _alternate(triggers, patterns, spellings),
+        )
+
+    @property
+    def triggers(self) -> frozenset[str]:
+        return frozenset().union(*(triggers for triggers, _ in self.alternates))
+
+    def with_phrases(
+        self, triggers: Iterable[str], patterns: Sequence[str], spellings: dict[str, str]
+    ) -> CueDetector:
+        """The same tactic also found by another language's triggers and patterns (written
+        with that language's `{NAME}` spellings)."""
+        extended = copy.copy(self)
+        extended.alternates = (*self.alternates, _alternate(triggers, patterns, spellings))
+        return extended
 
     def search(self, text: str, tokens: AbstractSet[str] | None = None) -> re.Match[str] | None:
-        """The first match in (normalised) text, or None; skips the patterns when no
-        trigger word is among the tokens."""
-        if self.triggers.isdisjoint(message_tokens(text) if tokens is None else tokens):
-            return None
-        return self.pattern.search(text)
+        """The first match in (normalised) text, or None; each language's patterns are
+        skipped when none of its trigger words is among the tokens."""
+        if tokens is None:
+            tokens = message_tokens(text)
+        for triggers, pattern in self.alternates:
+            if not triggers.isdisjoint(tokens):
+                match = pattern.search(text)
+                if match is not None:
+                    return match
+        return None
+
+    def search_unguarded(self, text: str) -> re.Match[str] | None:
+        """What search() would find if no trigger guard skipped anything (for tests that
+        check the guards never hide a match)."""
+        for _, pattern in self.alternates:
+            match = pattern.search(text)
+            if match is not None:
+                return match
+        return None
+
+
+def _alternate(
+    triggers: Iterable[str], patterns: Sequence[str], spellings: dict[str, str]
+) -> tuple[frozenset[str], re.Pattern[str]]:
+    body = "|".join(f"(?:{p.format(**spellings)})" for p in patterns)
+    pattern = re.compile(rf"(?<![{WORD_CHARS}])(?:{body})(?![{WORD_CHARS}])", re.IGNORECASE)
+    return frozenset(triggers), pattern

@@ -14,10 +14,12 @@ import re
 from itertools import pairwise
 from zlib import crc32
 
+from childsafe.signals.base import WORD_CHARS
+
 _REPEATS = re.compile(r"(.)\1{2,}")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_WORD = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(rf"[{WORD_CHARS}']+")
 CHAR_NGRAMS = (3, 4)
 MAX_CHARS = 2000  # longer texts are cut: a message's first 2,000 characters decide its features
 

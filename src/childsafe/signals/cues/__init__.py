@@ -24,6 +24,7 @@ from childsafe.signals.cues import (
     sexual,
     threat_sextortion,
 )
+from childsafe.signals.cues.languages import with_languages
 from childsafe.signals.normalise import normalise, original_span
 
 # Quoted words are reported speech ("they say 'send a pic'"), as in safety lessons and
@@ -39,7 +40,8 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
 
 
-DETECTORS: tuple[CueDetector, ...] = (
+# Each tactic in English, then with every registered language's phrases (cues/languages/).
+DETECTORS: tuple[CueDetector, ...] = with_languages((
     secrecy.DETECTOR,
     personal_info.DETECTOR,
     move_platform.DETECTOR,
@@ -53,7 +55,7 @@ DETECTORS: tuple[CueDetector, ...] = (
     payment_demand.DETECTOR,
     countdown.DETECTOR,
     dares_self_harm.DETECTOR,
-)
+))  # fmt: skip
 CUE_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
 
 
