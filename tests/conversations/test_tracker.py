@@ -195,3 +195,22 @@ def test_words_spelled_one_letter_per_message_are_read(tracker: RiskTracker) -> 
     found = [(u.message_index, c.name) for u in updates for c in u.cues]
     assert (4, "move_platform") in found and (10, "secrecy") in found
     assert all(i in (4, 10) for i, _ in found)
+
+
+def test_a_sender_who_deceives_about_their_age_counts_as_an_adult(tracker: RiskTracker) -> None:
+    """A 13-15 account that says age is just a number and asks for secrecy scores as an
+    adult would, and the explanation says why; the same words between adults do not."""
+    lines = ["hey", "age is just a number tbh", "keep this between us ok"]
+    teens = [Participant("a", AgeBand.AGE_13_15), Participant("k", AgeBand.AGE_13_15)]
+    posing = feed(tracker, lines, teens)
+    tracker.forget("c1")
+    as_adult = feed(tracker, lines, [Participant("a", AgeBand.ADULT), teens[1]])
+    assert posing[0].deceives is False and posing[-1].deceives is True
+    assert posing[-1].score == pytest.approx(as_adult[-1].score)
+    assert "deceived about their age, so counts as an adult" in posing[-1].explanation()[0]
+    tracker.forget("c1")
+    adults = feed(
+        tracker, lines, [Participant("a", AgeBand.ADULT), Participant("k", AgeBand.ADULT)]
+    )
+    assert "deceived" not in adults[-1].explanation()[0]
+    assert adults[-1].score < posing[-1].score

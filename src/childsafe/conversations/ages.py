@@ -42,8 +42,22 @@ def sender_and_youngest(
     return own, AgeBand.ADULT
 
 
-def age_context(own: AgeBand, youngest: AgeBand | None) -> str:
+def as_scored(
+    own: AgeBand, youngest: AgeBand | None, deceives: bool
+) -> tuple[AgeBand, AgeBand | None]:
+    """The bands the score uses: a sender who lied about or waved away their age
+    (identity deception) and writes to a child or an unknown-age recipient counts as an
+    adult, whatever their account says: adults register as teens."""
+    if deceives and youngest is not None and youngest is not AgeBand.ADULT:
+        return AgeBand.ADULT, youngest
+    return own, youngest
+
+
+def age_context(own: AgeBand, youngest: AgeBand | None, deceives: bool = False) -> str:
     """ "adult account -> 13-15" in words, for explanations."""
     if youngest is None:
         return f"{_AGE_WORDS[own]} account, no recipient"
-    return f"{_AGE_WORDS[own]} account -> {_AGE_WORDS[youngest]}"
+    context = f"{_AGE_WORDS[own]} account -> {_AGE_WORDS[youngest]}"
+    if deceives and own is not AgeBand.ADULT and youngest is not AgeBand.ADULT:
+        context += " (the sender deceived about their age, so counts as an adult)"
+    return context

@@ -55,12 +55,14 @@ class RiskUpdate:
     fast_path: str | None = None
     # (sender's band, youngest other band or None): see age_context.
     bands: tuple[AgeBand, AgeBand | None] | None = None
+    # The sender used identity or age deception, so the score counts them as an adult.
+    deceives: bool = False
 
     @property
     def age_context(self) -> str:
         """The sender's and the youngest recipient's bands in words ("adult account ->
         13-15"); built only when asked (most updates are never explained)."""
-        return age_context(*self.bands) if self.bands is not None else ""
+        return age_context(*self.bands, self.deceives) if self.bands is not None else ""
 
     def explanation(self) -> list[str]:
         """Plain-word lines a moderator can judge in seconds."""

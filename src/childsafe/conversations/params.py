@@ -38,8 +38,10 @@ class TrackerParams:
     # The text model scores a window of the author's recent messages whose sums decay by
     # this factor per message (about ten messages, the training window).
     window_decay: float = 0.9
-    adult_to_child_shift: float = 1.0
-    older_child_to_younger_shift: float = 1.0
+    # Out of fold on redteam-dev, 1.0 -> 1.5 moved the first alert from 74% to 55% of a
+    # modern chat read with one look-alike alerted as before; 1.75 alerted a second one.
+    adult_to_child_shift: float = 1.5
+    older_child_to_younger_shift: float = 1.5
     adult_to_adult_shift: float = -1.5
     threshold_z: float = 1.0
     # The level counts no lower than this: below it the text model and the benign prior

@@ -14,9 +14,10 @@ grooming tactics (signals.cues) and scored by the text model. Three parts make t
   risk assessment -> sexualisation -> exploitation), and a fresh grooming "access" tactic
   (secrecy, risk assessment, age deception) together with an exploitation one adds more.
   This does not depend on how long the chat is, so a 15-message sextortion can alert;
-- age context: an adult account writing to a child raises the score, an older child to a
-  younger one less, adults among themselves lower it; a child account is never penalised
-  (adults pose as teens) and unknown ages alert on content alone.
+- age context: an adult account writing to a child raises the score, as does an older
+  child to a younger one; adults among themselves lower it; a child account is never
+  penalised (adults pose as teens), a sender who deceived about their age counts as an
+  adult, and unknown ages alert on content alone.
 
 score = sigmoid(max(level, level_floor) + trajectory + age shift); the alert fires on the
 first message where it reaches the threshold. A fast path alerts at once, whatever the
@@ -37,7 +38,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from childsafe.conversations.ages import sender_and_youngest
+from childsafe.conversations.ages import as_scored, sender_and_youngest
 from childsafe.conversations.explanation import Reason, RiskUpdate, TacticSeen
 from childsafe.conversations.params import CUES_ONLY, TrackerParams
 from childsafe.conversations.spelling import SPELL_CONTEXT, spelled_cues
@@ -162,17 +163,19 @@ class RiskTracker:
             author.ranked = ranked_reasons(author.top)
 
         bands = sender_and_youngest(message.sender, participants)
+        deceives = "age_deception" in author.last_used
+        scored_bands = as_scored(*bands, deceives)
         if cues and author.fast_path is None:
             recent = {
                 name
                 for name, used in author.last_used.items()
                 if author.messages - used < p.fast_path_span
             }
-            author.fast_path = fast_path(recent, *bands)
+            author.fast_path = fast_path(recent, *scored_bands)
         level = (author.evidence + p.prior_messages * p.prior_evidence) / (
             author.messages + p.prior_messages
         )
-        z = max(level, p.level_floor) + trajectory(author, p) + p.shift_for(*bands)
+        z = max(level, p.level_floor) + trajectory(author, p) + p.shift_for(*scored_bands)
         if author.fast_path is not None:
             z = FAST_PATH_Z
         alert = False
@@ -192,6 +195,7 @@ class RiskTracker:
             tactics=tuple(author.tactics),
             fast_path=author.fast_path,
             bands=bands,
+            deceives=deceives,
         )
 
     def export_state(self, conversation_id: str) -> dict[str, Any]:
