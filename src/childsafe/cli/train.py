@@ -1,6 +1,7 @@
 """`childsafe train`: fit the grooming text model from ../shared/data (Perverted-Justice,
-redteam-dev and the benign corpora) and calibrate the streaming threshold by
-cross-validation grouped by predator or conversation; writes the shipped artifact."""
+redteam-dev, the German and Dutch translated segments and the benign corpora) and calibrate
+the streaming threshold by cross-validation grouped by predator or conversation; writes the
+shipped artifact."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from childsafe.evaluation.crossval import (
     KOUTLI_PATH,
     assign_groups,
     benign_units,
+    calibrating,
     cross_validate,
     fit_model,
     koutli_units,
     redteam_units,
+    translated_units,
 )
 from childsafe.evaluation.metrics import Scorecard
 from childsafe.signals.grooming import MODEL_PATH
@@ -58,12 +61,13 @@ def run(args: argparse.Namespace) -> int:
     koutli = koutli_units(args.data / KOUTLI_PATH)
     benign = benign_units(args.data)
     modern = redteam_units(args.data)
-    train = koutli + benign + modern
+    translated = translated_units(args.data)
+    train = koutli + benign + modern + translated
     chats = assign_groups(list(bfpsr.load(args.data / BFPSR_PATH)), koutli, "bfpsr")
     params = TrackerParams()
     say("cross-validating to calibrate the alert threshold")
     streams = list(cross_validate(train, train + chats, args.folds, args.seed, params, say))
-    card = Scorecard(streams)
+    card = Scorecard(calibrating(streams))
     threshold = card.choose_threshold(args.min_precision, args.max_false_alerts)
     figures = card.figures(threshold)
     say("fitting the final model on all the training data")
@@ -80,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             "decoy_files": sum(1 for u in koutli if not u.conversation.predator_ids),
             "benign_conversations": len(benign),
             "redteam_conversations": len(modern),
+            "translated_segments": len(translated),
             "threshold_rule": {
                 "min_precision": args.min_precision,
                 "max_false_alerts_per_1000": args.max_false_alerts,

@@ -32,6 +32,12 @@ def _read(source: Path) -> bytes:
         raise CorpusError(str(source), f"cannot read ({exc})") from exc
 
 
+def segment_of(conversation: Conversation) -> str:
+    """The segment a conversation translates: row i of the German file and of the Dutch one
+    are the same segment."""
+    return conversation.conversation_id.rpartition(":")[2]
+
+
 def load(source: Path) -> Iterator[Conversation]:
     """The segments of one CSV file (optionally .xz-compressed)."""
     name = source.name.removesuffix(".xz")

@@ -5,14 +5,17 @@ decoys' files (in-domain negatives: they talk about the same things and are the 
 the benign corpora (negatives) and, where present, redteam-dev (modern grooming: its
 offenders' lines are positives, its victims and benign look-alikes negatives; weighted
 REDTEAM_WEIGHT, as a few hundred windows would otherwise vanish beside Koutli's tens of
-thousands). Every text is normalised (signals.normalise) as at inference. Decoys and the
-benign corpora with sexual talk between adults (NPS chat rooms, PAN-2012 stranger chats) are
-weighted HARD_NEGATIVE_WEIGHT: out-of-fold they raised author-level F0.5 and cut false
-alerts. Each Koutli predator and their decoys form one group; each benign or redteam-dev
-conversation is its own group; folds are assigned by a seeded hash of the group, so no
-predator is in both a fold's training and test data. Conversations from other corpora (e.g.
-BF-PSR chats, which are Koutli predators again) join the group of the Koutli predator whose
-lines they share most.
+thousands) and, where present, the German and Dutch translations of PAN-2012 segments
+(vtpan-translated, weighted TRANSLATED_WEIGHT: a segment from a Perverted-Justice chat is
+positive for both of its pseudo-speakers, as the predator's side is unknown; the German and
+Dutch translations of one segment share a group). Every text is normalised
+(signals.normalise) as at inference. Decoys and the benign corpora with sexual talk between
+adults (NPS chat rooms, PAN-2012 stranger chats) are weighted HARD_NEGATIVE_WEIGHT:
+out-of-fold they raised author-level F0.5 and cut false alerts. Each Koutli predator and their
+decoys form one group; each benign or redteam-dev conversation is its own group; folds are
+assigned by a seeded hash of the group, so no predator is in both a fold's training and test
+data. Conversations from other corpora (e.g. BF-PSR chats, which are Koutli predators again)
+join the group of the Koutli predator whose lines they share most.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from childsafe.conversations import RiskTracker, TrackerParams
-from childsafe.corpora import koutli, redteam
+from childsafe.corpora import koutli, redteam, vtpan_translated
 from childsafe.corpora.benign import load_benign
 from childsafe.evaluation.metrics import Scorecard
 from childsafe.evaluation.streaming import AuthorStream, run_conversation
@@ -40,6 +43,9 @@ BFPSR_PATH = "pj-bfpsr2022/PJ_conversations-dev.jsonl.xz"
 REDTEAM_PATH = "redteam-dev"
 REDTEAM_SOURCE = "redteam"
 REDTEAM_WEIGHT = 5.0
+TRANSLATED_FOLDER = "vtpan-translated"
+TRANSLATED_SOURCE = "vtpan-translated"
+TRANSLATED_WEIGHT = 2.0
 HARD_NEGATIVE_WEIGHT = 3.0
 HARD_NEGATIVE_CORPORA = frozenset({"nps", "vtpan"})
 MIN_SHARED_LINES = 5
@@ -92,6 +98,18 @@ def redteam_units(data_dir: Path) -> list[Unit]:
         Unit(REDTEAM_SOURCE, f"redteam/{r.conversation.conversation_id}", r.conversation,
              ordered=True, weight=REDTEAM_WEIGHT)
         for r in redteam.load(folder)
+    ]  # fmt: skip
+
+
+def translated_units(data_dir: Path) -> list[Unit]:
+    """The translated development segments (none when the folder is absent), grouped by
+    segment across languages."""
+    folder = data_dir / TRANSLATED_FOLDER
+    return [
+        Unit(TRANSLATED_SOURCE, f"{TRANSLATED_SOURCE}/{vtpan_translated.segment_of(c)}", c,
+             ordered=True, weight=TRANSLATED_WEIGHT)
+        for path in sorted(folder.glob("*-dev.csv*"))
+        for c in vtpan_translated.load(path)
     ]  # fmt: skip
 
 
@@ -178,6 +196,12 @@ def cross_validate(
             yield from run_conversation(tracker, unit.conversation, unit.source, unit.ordered, k)
 
 
+def calibrating(streams: Sequence[AuthorStream]) -> list[AuthorStream]:
+    """The streams a threshold is chosen on: those labelled per author (a translated
+    segment marks both of its pseudo-speakers, so it cannot say who was precise)."""
+    return [s for s in streams if s.source != TRANSLATED_SOURCE]
+
+
 def fold_thresholds(
     streams: Sequence[AuthorStream], min_precision: float, max_false_alerts_per_1000: float
 ) -> dict[int, float]:
@@ -185,7 +209,7 @@ def fold_thresholds(
     no fold's labels pick its own threshold."""
     folds = sorted({s.fold for s in streams})
     return {
-        k: Scorecard([s for s in streams if s.fold != k]).choose_threshold(
+        k: Scorecard([s for s in calibrating(streams) if s.fold != k]).choose_threshold(
             min_precision, max_false_alerts_per_1000
         )
         for k in folds
