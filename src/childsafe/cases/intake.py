@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from childsafe import audit
 from childsafe.cases.priority import CaseFacts, compute_priority, sla_due
+from childsafe.events import emit
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.tables.cases import Case, CaseItem
 from childsafe.store.tables.service import Account
@@ -163,6 +164,18 @@ def open_or_update_case(session: Session, evidence: CaseEvidence) -> str:
                 "sla_due_at": sla_due(None, None, priority.level, now),
                 **values,
             },
+        )
+        emit(
+            connection,
+            "case.opened",
+            {
+                "case_id": case_id,
+                "suspect_id": suspect_account_id,
+                "priority": priority.level.name,
+                "source": source,
+                "reasons": list(priority.reasons),
+            },
+            occurred_at=now,
         )
     else:
         case_id = case.id

@@ -59,6 +59,9 @@ class BatchWrites:
     new_states: list[dict[str, Any]] = field(default_factory=list)
     # Case intakes left to the intake worker (alert_id, arguments, created_at).
     pending_intakes: list[dict[str, Any]] = field(default_factory=list)
+    # Outbox events of held or blocked messages and raised alerts (childsafe.events
+    # event_row), written with the rest so they exist exactly when the batch commits.
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ScreeningStorage(Protocol):

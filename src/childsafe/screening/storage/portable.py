@@ -11,6 +11,7 @@ from collections.abc import Collection
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from childsafe.events.outbox import emit_rows
 from childsafe.screening.storage.interface import (
     AccountRow,
     AnsweredRow,
@@ -115,3 +116,4 @@ class PortableStorage:
             connection.execute(INSERT_STATES, writes.new_states)
         if writes.pending_intakes:
             connection.execute(INSERT_PENDING_INTAKES, writes.pending_intakes)
+        emit_rows(connection, writes.events)

@@ -76,6 +76,13 @@ PENDING_INTAKE_COLUMNS = (
     ("arguments", "json"),
     ("created_at", "timestamptz"),
 )
+EVENT_COLUMNS = (
+    ("id", "text"),
+    ("type", "text"),
+    ("data", "json"),
+    ("occurred_at", "timestamptz"),
+    ("created_at", "timestamptz"),
+)
 
 
 def _unnest(columns: Sequence[tuple[str, str]]) -> str:
@@ -119,6 +126,7 @@ WRITES = (
         _insert("pending_case_intakes", PENDING_INTAKE_COLUMNS),
         PENDING_INTAKE_COLUMNS,
     ),
+    ("events", _insert("events_outbox", EVENT_COLUMNS), EVENT_COLUMNS),
 )
 
 
