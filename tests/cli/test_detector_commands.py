@@ -69,14 +69,15 @@ def test_scan_missing_file_is_a_clear_error(
 
 def test_eval_jsonl_prints_figures_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--format", "jsonl", str(EXAMPLES), "--json"]) == 0
-    out = capsys.readouterr().out
-    figures = last_json(out)
+    captured = capsys.readouterr()
+    figures = json.loads(captured.out)  # stdout is pure JSON; the lines for people go to stderr
     assert figures["authors"] == 13 and figures["predators"] == 2
     assert figures["precision"] == 1.0 and figures["recall"] == 1.0 and figures["f0_5"] == 1.0
     assert figures["benign_conversations"] == 4 and figures["false_alerts_per_1000"] == 0.0
     assert figures["grooming_conversations"] == 2 and figures["alerted_share"] == 1.0
     assert 0 < float(figures["median_share_read"]) <= 1  # type: ignore[arg-type]
-    assert "F0.5" in out
+    assert "F0.5" in captured.err and figures["in_sample"] is True
+    assert "without --cv" in captured.err and "in-sample" in captured.err
 
 
 def test_eval_pan12_fixture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +99,7 @@ def test_bench_score_reports_both_rates(
     monkeypatch.chdir(REPO)
     args = ["bench", "score", "--data", str(tmp_path), "--messages", "500", "--json"]
     assert main(args) == 0
-    result = last_json(capsys.readouterr().out)
+    result = json.loads(capsys.readouterr().out)  # pure JSON on stdout
     assert int(str(result["messages"])) >= 500
     assert float(result["one_by_one_msgs_per_s"]) > 0  # type: ignore[arg-type]
     assert float(result["batched_msgs_per_s"]) > 0  # type: ignore[arg-type]
@@ -128,7 +129,7 @@ def test_cue_triggers_never_hide_a_match(shared_data: Path) -> None:
     for text in map(normalise, texts):
         tokens = message_tokens(text)
         for detector in DETECTORS:
-            full = detector.pattern.search(text) is not None
+            full = detector.search_unguarded(text) is not None
             assert (detector.search(text, tokens) is not None) == full, (detector.name, text)
 
 
@@ -136,11 +137,11 @@ def test_eval_redteam_prints_the_modern_figures(
     shared_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["eval", "--format", "redteam", str(shared_data / "redteam-dev"), "--json"]) == 0
-    out = capsys.readouterr().out
-    figures = last_json(out)
+    captured = capsys.readouterr()
+    figures = json.loads(captured.out)  # pure JSON; the lines for people are on stderr
     assert figures["modern_lookalikes"] == 107 and figures["modern_sextortion_chats"] >= 10
     assert 0.0 <= figures["modern_authors_alerted"] <= 1.0
-    assert "disguised (filter-evasion) chats alerted" in out
+    assert "disguised (filter-evasion) chats alerted" in captured.err
 
 
 def test_eval_translated_segments_are_counted_per_segment(
@@ -148,10 +149,12 @@ def test_eval_translated_segments_are_counted_per_segment(
 ) -> None:
     path = shared_data / "vtpan-translated" / "vtpan-val-german-dev.csv.xz"
     assert main(["eval", "--format", "vtpan-translated", str(path), "--json"]) == 0
-    out = capsys.readouterr().out
-    figures = last_json(out)
+    captured = capsys.readouterr()
+    figures = json.loads(captured.out)
     assert figures["grooming_conversations"] == 83 and figures["benign_conversations"] == 587
-    assert "precision" not in out.split("\n")[1]  # no author-level line: speakers are unknown
+    lines = captured.err.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("childsafe"))
+    assert "precision" not in lines[heading + 1]  # no author-level line: speakers are unknown
 
 
 def test_peer_needs_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:

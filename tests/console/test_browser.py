@@ -224,3 +224,122 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         auditor.screenshot(path=str(ARTIFACTS / "9-transparency.png"), full_page=True)
         browser.close()
     assert blocked == []
+
+
+def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str]) -> None:
+    """Search, filters, shortcuts (j/k, x, a, o, d, n, ?), a note, escalation, bulk dismissal,
+    "decide and open the next case" and the audit log's filters, in one page session."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.console.test_triage import DUPLICATES, add_duplicate_cases
+
+    base, database, report_link = server
+    add_duplicate_cases(database)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/console/login")
+        page.fill("#username", "mod")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        rows = page.locator("#queue tbody tr")
+        expect(rows).to_have_count(DUPLICATES + 2)
+
+        # One step from an account to its case; then a filter.
+        page.keyboard.press("/")
+        expect(page.locator("#search")).to_be_focused()
+        page.keyboard.type("groomer")
+        page.keyboard.press("Enter")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("groomer")
+        page.goto(f"{base}/console/")
+        page.select_option("select[name=cue]", "payment_demand")
+        page.click("#queue-filters button[type=submit]")
+        expect(rows).to_have_count(DUPLICATES)
+        page.screenshot(path=str(ARTIFACTS / "10-queue-filtered.png"), full_page=True)
+
+        # The keyboard: help, move, select two, dismiss them as duplicates in one action.
+        page.keyboard.press("?")
+        expect(page.locator("#shortcuts-help")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "11-shortcuts-help.png"))
+        page.keyboard.press("Escape")
+        for key in ("j", "x", "j", "x"):
+            page.keyboard.press(key)
+        expect(page.locator("#queue tbody input[name=case]:checked")).to_have_count(2)
+        page.fill("#bulk-reason", "the same alert twice")
+        page.click("#bulk-submit")
+        expect(page.locator("#bulk-result")).to_contain_text("2 of 2 cases dismissed")
+        page.click("#back-to-queue")
+        expect(rows).to_have_count(DUPLICATES - 2)
+
+        # Claim with "a", open with "o": the case is mine.
+        page.keyboard.press("j")
+        expect(page.locator("#queue tr.selected")).to_have_count(1)
+        page.keyboard.press("a")
+        expect(page.locator(".notice")).to_contain_text("assigned to you")
+        expect(rows.first.locator("td.assignee")).to_have_text("mod")
+        mine, other = (row.get_attribute("data-case") for row in rows.all())
+        page.keyboard.press("j")
+        page.keyboard.press("o")
+        expect(page.locator("h1")).to_contain_text(str(mine))
+        expect(page.locator("#assignee")).to_have_text("mod")
+
+        # A note, then an escalation with a reason: both on the timeline.
+        page.keyboard.press("n")
+        expect(page.locator("#note")).to_be_focused()
+        page.keyboard.type("Asked about school twice (test note)")
+        page.click("#note-form button[type=submit]")
+        expect(page.locator("#notes")).to_contain_text("Asked about school twice")
+        expect(page.locator("#audit-trail")).to_contain_text("case.note_added")
+        page.select_option("#escalate-to", label="spec1")
+        page.fill("#escalate-reason", "threat wording: needs a specialist")
+        page.click("#escalate-form button[type=submit]")
+        expect(page.locator("#assignee")).to_contain_text("spec1")
+        expect(page.locator("#audit-trail")).to_contain_text("threat wording")
+        page.screenshot(path=str(ARTIFACTS / "12-case-escalated.png"), full_page=True)
+
+        # Decide and open the next case of the queue view it was opened from.
+        page.keyboard.press("d")
+        expect(page.locator("#kind")).to_be_focused()
+        page.select_option("#kind", "warn")
+        page.fill("#reason", "flattery only")
+        page.click("#decide-next")
+        expect(page.locator(".notice")).to_contain_text(f"warn recorded on {mine}")
+        expect(page.locator("h1")).to_contain_text(str(other))
+        page.screenshot(path=str(ARTIFACTS / "13-next-case.png"), full_page=True)
+
+        # The audit log, filtered by who and what, names people.
+        auditor = browser.new_page(viewport={"width": 1280, "height": 900})
+        auditor.goto(f"{base}/console/login")
+        auditor.fill("#username", "auditor")
+        auditor.fill("#password", PASSWORD)
+        auditor.click("button[type=submit]")
+        auditor.fill("input[name=actor]", "mod")
+        auditor.fill("input[name=action]", "case.dismiss")
+        auditor.click("#audit-filters button[type=submit]")
+        expect(auditor.locator("table.audit tbody tr")).to_have_count(2)
+        expect(auditor.locator("table.audit tbody")).to_contain_text("Duplicate: the same alert")
+        width = auditor.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280  # no table wider than the window
+        auditor.screenshot(path=str(ARTIFACTS / "14-audit-filtered.png"), full_page=True)
+
+        # The child's page on a phone: "Send" on screen without scrolling; one report per link.
+        phone = browser.new_page(
+            viewport={"width": 390, "height": 844}, is_mobile=True, locale="en-GB"
+        )
+        phone.goto(report_link)
+        send = phone.locator("button[type=submit]")
+        box = send.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844
+        expect(phone.locator("#helplines")).to_contain_text("Childline")
+        phone.screenshot(path=str(ARTIFACTS / "15-report-page-phone.png"))
+        phone.locator(".choice span", has_text="They want to meet me").click()
+        send.click()
+        expect(phone.locator("#reference")).to_have_text(re.compile(r"R-[A-Z2-9]{8}"))
+        reference = phone.locator("#reference").inner_text()
+        phone.goto(report_link)  # the same link again: received once, not sent twice
+        expect(phone.locator(".note")).to_contain_text("already have your report")
+        expect(phone.locator("#reference")).to_have_text(reference)
+        phone.screenshot(path=str(ARTIFACTS / "16-report-already-received.png"), full_page=True)
+        browser.close()

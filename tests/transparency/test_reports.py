@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections import Counter
@@ -67,7 +68,7 @@ def test_figures_match_an_independent_computation(database: Database) -> None:
 
 
 def test_dsa_statements_validate_and_carry_no_personal_data(
-    database: Database, standards: Path
+    database: Database, standards: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     case_id = referred_case(database)
     with database.session() as session:
@@ -76,9 +77,12 @@ def test_dsa_statements_validate_and_carry_no_personal_data(
     today = datetime.now(UTC).date()
     with database.session() as session:
         statements = [s for batch in dsa.batches(session, today, today) for s in batch]
-        validator = dsa.validator()
-    assert validator is not None
+        schema = dsa.validator()
+    assert schema is not None
+    validator = schema.validator
     assert len(statements) == 1  # the suspension; the referral itself restricts nothing
+    # The content was sent on the conversation's day, not when the case was opened or decided.
+    assert statements[0]["content_date"] == "2026-11-23"
     for statement in statements:
         validator.validate(statement)
         assert statement["category"] == "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"
@@ -88,6 +92,12 @@ def test_dsa_statements_validate_and_carry_no_personal_data(
             assert personal not in text
     bad = dict(statements[0], puid="has spaces")
     assert list(validator.iter_errors(bad))
+    day = today.isoformat()
+    command = ["transparency", "--database-url", database.url, "--from", day, "--to", day]
+    assert main([*command, "--format", "dsa-sor", "--validate"]) == 0
+    said = capsys.readouterr().err
+    assert "validated 1 statements, each against the DSA Transparency Database" in said
+    assert "statement-of-reasons.schema.json" in said
 
 
 def test_transparency_cli_formats_and_bad_dates(
@@ -115,3 +125,40 @@ def test_transparency_cli_formats_and_bad_dates(
     assert "--from must be on or before --to" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([*base[:3], "--from", "March", "--to", "2026-03-01"])
+
+
+def test_the_pdf_is_titled_numbered_charted_and_embeds_its_font(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.setenv("CHILDSAFE_PLATFORM_NAME", "Example Chat (test)")
+    populate(
+        database, cases=40, actions=60, reports=80, start=datetime(2026, 3, 1, tzinfo=UTC), days=10
+    )
+    with database.session() as session:
+        figures = compute_figures(session, date(2026, 3, 1), date(2026, 3, 10))
+    reader = pypdf.PdfReader(io.BytesIO(report.to_pdf(figures)))
+    assert reader.metadata.title == (
+        "Child safety transparency report, Example Chat (test) 2026-03-01 to 2026-03-10"
+    )
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    pages = len(reader.pages)
+    assert f"Page {pages} of {pages}" in text and "generated " in text
+    assert "Example Chat (test)" in text and report.method_sentence(figures)[:60] in text
+    assert "Reports per day" in text and "Decisions per day" in text
+    assert "2026-03-01" in text and "2026-03-10" in text  # the per-day axes
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    if report.FONT_DIR.joinpath("DejaVuSans.ttf").is_file():
+        assert any("DejaVu" in font for font in fonts)
+        assert "13–15" in text  # an age band as people read it, not "13_15"
+        descriptor = next(
+            font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            for font in reader.pages[0]["/Resources"]["/Font"].values()
+        )
+        assert "/FontFile2" in descriptor  # embedded
+    html = report.to_html(figures)
+    assert "Example Chat (test)" in html and report.method_sentence(figures) in html

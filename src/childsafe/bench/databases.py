@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -53,5 +54,8 @@ def throwaway_databases(postgres_url: str | None) -> list[tuple[str, AbstractCon
     if postgres_url and "postgres" in postgres_url:
         backends.append(("postgresql", postgres_database(postgres_url)))
     else:
-        print("PostgreSQL skipped: set DATABASE_URL or --postgres-url to a PostgreSQL server")
+        print(
+            "PostgreSQL skipped: set DATABASE_URL or --postgres-url to a PostgreSQL server",
+            file=sys.stderr,
+        )
     return backends

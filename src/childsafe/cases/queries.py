@@ -1,16 +1,17 @@
-"""The console's read model: what the queue, a case page, the users page and the audit page
-show, read in the caller's transaction and returned as typed records."""
+"""The console's read model: what a case page and the users page show, read in the caller's
+transaction and returned as typed records (the queue: queue_filters; the audit log:
+audit_search)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from childsafe.cases.notes import WrittenNote, notes_of
 from childsafe.cases.timeline import CaseContents, case_of_media, load_case
 from childsafe.store.tables.cases import (
     AuditEntry,
@@ -20,59 +21,28 @@ from childsafe.store.tables.cases import (
     EvidenceBundle,
     Referral,
 )
-from childsafe.store.tables.hashbanks import StoredMedia
-from childsafe.store.tables.service import Account
+from childsafe.store.tables.hashbanks import HashBank, HashMatch, StoredMedia
+from childsafe.store.tables.service import Account, Alert
 
-QUEUE_PAGE = 50
-# The queue's tabs and the case statuses each shows.
-QUEUE_STATUSES = {"open": ("open",), "in_progress": ("in_progress",)}
 CASE_TRAIL_LENGTH = 30
-AUDIT_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    cases: Sequence[Case]  # most urgent first: priority, then SLA due time
-    counts: dict[str, int]  # cases in the tab per priority (P1..P4)
-    total: int
-    overdue: int  # cases in the tab past their SLA
-    pages: int
-
-
-def queue_page(session: Session, status: str, page: int, now: datetime) -> QueuePage:
-    """One page of the queue's `status` tab ("open" or "in_progress"), pages counted from 1."""
-    statuses = QUEUE_STATUSES[status]
-    cases = session.scalars(
-        select(Case)
-        .where(Case.status.in_(statuses))
-        .order_by(Case.priority_rank, Case.sla_due_at, Case.id)
-        .limit(QUEUE_PAGE)
-        .offset((page - 1) * QUEUE_PAGE)
-    ).all()
-    counts: dict[str, int] = {
-        priority: count
-        for priority, count in session.execute(
-            select(Case.priority, func.count())
-            .where(Case.status.in_(statuses))
-            .group_by(Case.priority)
-        ).all()
-    }
-    overdue = session.scalar(
-        select(func.count()).where(Case.status.in_(statuses), Case.sla_due_at < now)
-    )
-    total = sum(counts.values())
-    return QueuePage(
-        cases=cases,
-        counts=counts,
-        total=total,
-        overdue=overdue or 0,
-        pages=max((total + QUEUE_PAGE - 1) // QUEUE_PAGE, 1),
-    )
+SUSPECT_HISTORY = 20
 
 
 class TakenAction(NamedTuple):
     action: CaseAction
-    by: str  # the moderator's display name
+    by: str  # the moderator's display name (or the API key's)
+
+
+class ReferralBox(NamedTuple):
+    referral: Referral
+    requested_by: str  # display names
+    decided_by: str | None
+    decision_note: str | None  # the second specialist's note, from the audit log
+
+
+class KnownImageMatch(NamedTuple):
+    match: HashMatch
+    bank: str  # the bank's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +50,83 @@ class CasePage:
     contents: CaseContents
     accounts: dict[str, Account]  # the suspect and the victims that are still stored
     actions: Sequence[TakenAction]  # oldest first
-    referrals: Sequence[Referral]  # oldest first
+    referrals: Sequence[ReferralBox]  # oldest first
     bundles: Sequence[EvidenceBundle]  # sealed evidence, oldest first
     media_ids: set[str]  # the case's images that are still stored
     trail: Sequence[AuditEntry]  # the latest audit entries about the case, newest first
+    names: dict[str, str]  # audit actor ("user:<id>") -> display name, for the trail
+    notes: Sequence[WrittenNote]  # oldest first
+    assignee: ConsoleUser | None
+    suspect_history: Sequence[Case]  # the suspect's other cases, newest first
+    matches: dict[str, list[KnownImageMatch]]  # media id -> its hash-bank matches
+    alert_cues: dict[str, list[str]]  # alert id -> the cues it raised itself
+
+
+def own_cues(alerts: Sequence[Alert]) -> dict[str, list[str]]:
+    """Each alert's own cues: an alert carries every cue seen in its conversation so far, so
+    the cues an earlier alert of the conversation already listed are not its own."""
+    seen: dict[str, set[str]] = {}
+    own: dict[str, list[str]] = {}
+    for alert in sorted(alerts, key=lambda a: (a.created_at, a.id)):
+        earlier = seen.setdefault(alert.conversation_id, set())
+        own[alert.id] = [cue for cue in alert.cues if cue not in earlier]
+        earlier.update(alert.cues)
+    return own
+
+
+def actor_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """Audit actors ("user:<id>", "api:<key>", "system") -> what a person reads: console users
+    by display name, anything else as it is."""
+    user_ids = {actor.removeprefix("user:") for actor in actors if actor.startswith("user:")}
+    names = {
+        f"user:{user_id}": name
+        for user_id, name in session.execute(
+            select(ConsoleUser.id, ConsoleUser.display_name).where(ConsoleUser.id.in_(user_ids))
+        )
+    }
+    return {actor: names.get(actor, actor) for actor in actors}
+
+
+def _referral_boxes(session: Session, case_id: str) -> list[ReferralBox]:
+    referrals = session.scalars(
+        select(Referral).where(Referral.case_id == case_id).order_by(Referral.requested_at)
+    ).all()
+    people = [f"user:{r.requested_by}" for r in referrals]
+    people += [f"user:{r.decided_by}" for r in referrals if r.decided_by]
+    names = actor_names(session, people)
+    notes = {
+        str(entry.details.get("referral_id")): str(entry.details.get("reason") or "")
+        for entry in session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.target_type == "case",
+                AuditEntry.target_id == case_id,
+                AuditEntry.action.in_(("referral.approved", "referral.rejected")),
+            )
+        )
+    }
+    return [
+        ReferralBox(
+            r,
+            names[f"user:{r.requested_by}"],
+            names[f"user:{r.decided_by}"] if r.decided_by else None,
+            notes.get(r.id),
+        )
+        for r in referrals
+    ]
+
+
+def _known_image_matches(
+    session: Session, media_ids: list[str]
+) -> dict[str, list[KnownImageMatch]]:
+    found: dict[str, list[KnownImageMatch]] = {}
+    for match, bank in session.execute(
+        select(HashMatch, HashBank.name)
+        .join(HashBank, HashBank.id == HashMatch.bank_id)
+        .where(HashMatch.media_id.in_(media_ids))
+        .order_by(HashMatch.created_at)
+    ):
+        found.setdefault(match.media_id, []).append(KnownImageMatch(match, bank))
+    return found
 
 
 def case_page(session: Session, case_id: str) -> CasePage | None:
@@ -91,23 +134,17 @@ def case_page(session: Session, case_id: str) -> CasePage | None:
     contents = load_case(session, case_id)
     if contents is None:
         return None
-    account_ids = [contents.case.suspect_account_id, *contents.case.victim_account_ids]
+    case = contents.case
+    account_ids = [case.suspect_account_id, *case.victim_account_ids]
     accounts = {
         account.id: account
         for account in session.scalars(select(Account).where(Account.id.in_(account_ids)))
     }
-    actions = [
-        TakenAction(action, by)
-        for action, by in session.execute(
-            select(CaseAction, ConsoleUser.display_name)
-            .join(ConsoleUser, ConsoleUser.id == CaseAction.actor_user_id)
-            .where(CaseAction.case_id == case_id)
-            .order_by(CaseAction.created_at)
-        ).all()
-    ]
-    referrals = session.scalars(
-        select(Referral).where(Referral.case_id == case_id).order_by(Referral.requested_at)
+    taken = session.scalars(
+        select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.created_at)
     ).all()
+    deciders = actor_names(session, {action.actor for action in taken})
+    actions = [TakenAction(action, deciders[action.actor]) for action in taken]
     bundles = session.scalars(
         select(EvidenceBundle)
         .where(EvidenceBundle.case_id == case_id)
@@ -124,7 +161,27 @@ def case_page(session: Session, case_id: str) -> CasePage | None:
         .order_by(AuditEntry.seq.desc())
         .limit(CASE_TRAIL_LENGTH)
     ).all()
-    return CasePage(contents, accounts, actions, referrals, bundles, media_ids, trail)
+    history = session.scalars(
+        select(Case)
+        .where(Case.suspect_account_id == case.suspect_account_id, Case.id != case.id)
+        .order_by(Case.opened_at.desc())
+        .limit(SUSPECT_HISTORY)
+    ).all()
+    return CasePage(
+        contents=contents,
+        accounts=accounts,
+        actions=actions,
+        referrals=_referral_boxes(session, case_id),
+        bundles=bundles,
+        media_ids=media_ids,
+        trail=trail,
+        names=actor_names(session, {entry.actor for entry in trail}),
+        notes=notes_of(session, case_id),
+        assignee=session.get(ConsoleUser, case.assigned_to) if case.assigned_to else None,
+        suspect_history=history,
+        matches=_known_image_matches(session, matched),
+        alert_cues=own_cues(contents.alerts),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +208,3 @@ def evidence_bundle(session: Session, bundle_id: str) -> EvidenceBundle | None:
 def console_users(session: Session) -> Sequence[ConsoleUser]:
     """Every console user, by username."""
     return session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)).all()
-
-
-def audit_entries(session: Session, before: int | None) -> Sequence[AuditEntry]:
-    """A page of the audit log, newest first, older than entry `before` when given."""
-    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(AUDIT_PAGE)
-    if before is not None:
-        query = query.where(AuditEntry.seq < before)
-    return session.scalars(query).all()

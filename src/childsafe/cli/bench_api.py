@@ -10,6 +10,7 @@ from typing import Any
 from childsafe.bench.api import bench_backend
 from childsafe.bench.databases import add_postgres_option, throwaway_databases
 from childsafe.cli.arguments import seconds, whole_number
+from childsafe.cli.output import human_print
 from childsafe.cli.serve import add_screening_options
 
 
@@ -33,35 +34,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--pairs", type=whole_number(1), default=100, help="account pairs (conversations)"
     )
+    parser.add_argument(
+        "--spaces",
+        action="store_true",
+        help="every conversation in a space of its own (what the space ratings cost)",
+    )
     add_screening_options(parser)  # passed on to `childsafe serve`
     add_postgres_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    say = human_print(args)
     results: dict[str, Any] = {}
     for name, database in throwaway_databases(args.postgres_url):
         with database as url:
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-            print(
+            say(
                 f"{name}: {args.concurrency} connections, {args.seconds:g} s "
                 f"(machine load average before: {load}) ...",
                 flush=True,
             )
             results[name] = bench_backend(url, args)
-    print()
-    print(
+    say()
+    say(
         f"{'backend':<12}{'msgs/s':>9}{'slowest 1 s':>13}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
         f"{'server CPU ms/msg':>19}{'client CPU ms/msg':>19}"
     )
     for name, r in results.items():
         bad = r["messages"] - r["ok"]
-        print(
+        say(
             f"{name:<12}{r['msgs_per_s']:>9.0f}{r['slowest_second_msgs']:>13}"
             f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{bad:>9}"
             f"{r['server_cpu_ms_per_msg']:>19.3f}{r['client_cpu_ms_per_msg']:>19.3f}"
         )
-    print(
+    say(
         f"load: {args.concurrency} keep-alive connections, {args.seconds:g} s per backend, "
         f"screening in a {args.screening}"
     )

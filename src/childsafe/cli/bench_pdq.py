@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+from importlib.util import find_spec
 from typing import Any
 
 from childsafe.bench.one_core import pin_to_one_core
 from childsafe.bench.pdq import QUERIES, bench_hashing, bench_matching
+from childsafe.cli.output import human_print
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,23 +53,37 @@ def _row(name: str, result: dict[str, Any], mode: str) -> str:
     )
 
 
+# What the benchmark needs beyond the core install: its sample images (scikit-image, from the
+# test extra; threatexchange and faiss, its comparison, are core dependencies).
+NEEDS = {"skimage": "scikit-image"}
+
+
 def run(args: argparse.Namespace) -> int:
+    missing = [package for module, package in NEEDS.items() if find_spec(module) is None]
+    if missing:
+        print(
+            f"error: bench pdq needs {', '.join(missing)} from the test extra: "
+            "pip install -e '.[test]' (or make install)",
+            file=sys.stderr,
+        )
+        return 2
+    say = human_print(args)
     sizes = args.bank_size or [1_000_000, 10_000_000]
     pin_to_one_core()
     hashing = bench_hashing(args.images)
-    print(
+    say(
         f"hashing, one core, 512x512: {hashing['pdq_images_per_s']} images/s PDQ+dihedral "
         f"from pixels; {hashing['jpeg_images_per_s']} images/s from JPEG bytes "
         "(decode + PDQ+dihedral + MD5 + SHA-256)"
     )
     load = os.getloadavg()[0]
-    print(f"(machine load average {load:.2f} over {os.cpu_count()} CPUs: other work slows both)")
+    say(f"(machine load average {load:.2f} over {os.cpu_count()} CPUs: other work slows both)")
     report: dict[str, Any] = {"hashing": hashing, "matching": [], "load_average": load}
     for size in sizes:
         ours, theirs = bench_matching(
             size, args.queries, args.threatexchange_max, args.threatexchange_memory_gb
         )
-        print(
+        say(
             f"\nbank of {size:,} random PDQ hashes, {args.queries} near-duplicate queries "
             "(distance 0..31), threshold 31, one core"
         )
@@ -74,12 +91,12 @@ def run(args: argparse.Namespace) -> int:
             ("single", "one hash per query"),
             ("dihedral", "8 hashes per query (flips and turns)"),
         ):
-            print(f" {title}:")
-            print(_row("childsafe", ours, mode))
-            print(_row("threatexchange", theirs, mode))
+            say(f" {title}:")
+            say(_row("childsafe", ours, mode))
+            say(_row("threatexchange", theirs, mode))
             if "error" not in ours and "error" not in theirs:
                 ratio = ours[mode]["queries_per_s"] / theirs[mode]["queries_per_s"]
-                print(f"  childsafe / threatexchange queries/s: {ratio:.2f}x")
+                say(f"  childsafe / threatexchange queries/s: {ratio:.2f}x")
         report["matching"].append({"bank_size": size, "childsafe": ours, "threatexchange": theirs})
     if args.json:
         print(json.dumps(report, sort_keys=True))

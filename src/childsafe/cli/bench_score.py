@@ -8,6 +8,7 @@ from pathlib import Path
 
 from childsafe.bench.one_core import pin_to_one_core
 from childsafe.bench.score import measure, workload
+from childsafe.cli.output import human_print
 from childsafe.cli.train import DEFAULT_DATA
 from childsafe.conversations import RiskTracker
 
@@ -26,13 +27,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    say = human_print(args)
     cpu = pin_to_one_core()
     source, conversations = workload(args.data, args.messages)
     result = measure(RiskTracker.default(), conversations)
     where = f"CPU {cpu}" if cpu is not None else "one process"
-    print(f"{result.messages:,} messages from {source}, on {where}, median of 3 passes")
-    print(f"one by one: {result.one_by_one_msgs_per_s:,.0f} msgs/s")
-    print(f"batched (a conversation per call): {result.batched_msgs_per_s:,.0f} msgs/s")
+    say(f"{result.messages:,} messages from {source}, on {where}, median of 3 passes")
+    say(f"one by one: {result.one_by_one_msgs_per_s:,.0f} msgs/s")
+    say(f"batched (a conversation per call): {result.batched_msgs_per_s:,.0f} msgs/s")
     if args.json:
         print(
             json.dumps(

@@ -7,6 +7,7 @@ import json
 
 from childsafe.bench.databases import add_postgres_option, throwaway_databases
 from childsafe.bench.transparency import bench_transparency
+from childsafe.cli.output import human_print
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,12 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    say = human_print(args)
     results = []
     for _name, backend in throwaway_databases(args.postgres_url):
         with backend as url:
             result = bench_transparency(url, args.actions, args.cases, args.reports)
         results.append(result)
-        print(
+        say(
             f"{result['backend']:>10}: figures over {result['actions']:,} decisions, "
             f"{result['cases']:,} cases, {result['reports']:,} reports: "
             f"median {result['figures_seconds_median']} s of 3 runs (target < 10 s); "

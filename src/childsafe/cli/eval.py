@@ -21,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from childsafe.cli.output import human_print
 from childsafe.cli.train import DEFAULT_DATA, add_calibration_options, say
 from childsafe.conversations import RiskTracker, TrackerParams
 from childsafe.corpora import CorpusError, bfpsr, jsonl, koutli, pan12, redteam, vtpan_translated
@@ -30,6 +31,8 @@ from childsafe.evaluation.crossval import (
     KOUTLI_PATH,
     REDTEAM_PATH,
     REDTEAM_SOURCE,
+    TRANSLATED_FOLDER,
+    TRANSLATED_SOURCE,
     Unit,
     assign_groups,
     benign_units,
@@ -38,6 +41,7 @@ from childsafe.evaluation.crossval import (
     koutli_units,
     redteam_units,
     relative_to,
+    translated_units,
 )
 from childsafe.evaluation.metrics import Figures, Scorecard
 from childsafe.evaluation.modern import modern_figures, tactic_rates
@@ -142,12 +146,17 @@ def cross_validated_streams(
     train_koutli = koutli_units(koutli_path)
     benign = benign_units(data)
     modern = redteam_units(data)
+    translated = translated_units(data)
     same_bfpsr = args.corpus_format == "bfpsr" and _same(args.path, data / BFPSR_PATH)
     same_redteam = args.corpus_format == "redteam" and _same(args.path, data / REDTEAM_PATH)
     dev_chats = assign_groups(
         list(bfpsr.load(data / BFPSR_PATH)), train_koutli, "bfpsr" if same_bfpsr else "bfpsr-dev"
     )
-    train = train_koutli + benign + modern
+    same_translated = (
+        args.corpus_format == "vtpan-translated"
+        and args.path.resolve().parent == (data / TRANSLATED_FOLDER).resolve()
+    )
+    train = train_koutli + benign + modern + translated
     scored = train + dev_chats
     if args.corpus_format == "pj-koutli":
         reported = {"koutli"}
@@ -155,6 +164,14 @@ def cross_validated_streams(
         reported = {"bfpsr"}
     elif same_redteam:
         reported = {REDTEAM_SOURCE}
+    elif same_translated:
+        # Both languages are trained on (grouped by segment); report the file asked for.
+        stem = args.path.name.split(".")[0]
+        scored = [
+            u for u in scored
+            if u.source != TRANSLATED_SOURCE or u.conversation.conversation_id.startswith(stem)
+        ]  # fmt: skip
+        reported = {TRANSLATED_SOURCE}
     else:
         scored += assign_groups(conversations, train_koutli, args.corpus_format)
         reported = {args.corpus_format}
@@ -210,6 +227,13 @@ def measure(
     return result, lines
 
 
+IN_SAMPLE_NOTE = (
+    "note: without --cv the shipped model is measured as it is; on data it was trained on "
+    "(PJ/Koutli, the benign chats, redteam-dev, the translated VTPAN segments) these figures are "
+    "in-sample and flatter it. --cv K retrains per fold for held-out figures."
+)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.peer and not args.cv:
         print("error: --peer needs --cv K (the peer is trained per fold)", file=sys.stderr)
@@ -230,23 +254,26 @@ def run(args: argparse.Namespace) -> int:
             }
         else:
             streams, threshold = shipped_streams(args, conversations)
-            note = {"threshold": round(threshold, 4)}
-            if args.corpus_format == "redteam":
-                say("note: the shipped model was trained on redteam-dev; --cv gives honest figures")
+            note = {"threshold": round(threshold, 4), "in_sample": True}
+            say(IN_SAMPLE_NOTE)
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     result, lines = measure(args, streams, threshold, rows)
     result.update(note)
-    print("childsafe:")
+    show = human_print(args)
+    show(
+        "childsafe"
+        + (" (in-sample where the model was trained on this data):" if not args.cv else ":")
+    )
     for line in lines:
-        print("  " + line)
+        show("  " + line)
     if peer is not None:
         peer_result, peer_lines = measure(args, peer, 0.0, rows, with_tactics=False)
         result["peer"] = peer_result
-        print("peer (PAN-2012 style: char 3-5-gram TF-IDF + linear SVM, same folds):")
+        show("peer (PAN-2012 style: char 3-5-gram TF-IDF + linear SVM, same folds):")
         for line in peer_lines:
-            print("  " + line)
+            show("  " + line)
     if args.json:
         print(json.dumps(result))
     return 0

@@ -24,21 +24,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for exporter in EXPORTERS:
         command = kinds.add_parser(exporter.name, help=exporter.description)
         command.add_argument("case_id")
+        command.add_argument(
+            "--draft",
+            action="store_true",
+            help="export a case without an approved referral, marked as a draft in the file",
+        )
         if len(exporter.formats) > 1:
             extensions = tuple(f.extension for f in exporter.formats)
             command.add_argument("--format", choices=extensions, default=extensions[0])
         command.set_defaults(func=run)
 
 
-def _warn_unless_approved(session: Session, case_id: str) -> None:
+def _approved_or_draft(session: Session, case_id: str, draft: bool) -> bool:
+    """Whether to export: a case with an approved referral, or any case as a marked draft."""
     approved = session.scalar(
         select(Referral.id).where(Referral.case_id == case_id, Referral.status == "approved")
     )
-    if approved is None:
+    if approved is None and not draft:
         print(
-            f"note: case {case_id} has no approved referral; this is a draft for review",
+            f"error: case {case_id} has no approved referral (a second specialist must approve "
+            "it); add --draft to export a copy marked as a draft for review",
             file=sys.stderr,
         )
+        return False
+    if approved is None:
+        print(f"note: case {case_id} is exported as a DRAFT (marked in the file)", file=sys.stderr)
+    return True
 
 
 def _export(args: argparse.Namespace, form: ReferralFormat) -> str | None:
@@ -46,7 +57,8 @@ def _export(args: argparse.Namespace, form: ReferralFormat) -> str | None:
     database = open_database(args)
     try:
         with database.session() as session:
-            _warn_unless_approved(session, args.case_id)
+            if not _approved_or_draft(session, args.case_id, args.draft):
+                return None
             return form.export(session, args.case_id)
     except ReferralError as error:
         print(f"error: {error}", file=sys.stderr)

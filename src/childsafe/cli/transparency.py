@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _statements(session: Session, args: argparse.Namespace, out: BinaryIO) -> int:
-    validator = dsa.validator() if args.validate else None
-    if args.validate and validator is None:
+    schema = dsa.validator() if args.validate else None
+    if args.validate and schema is None:
         print(
             "error: the DSA schema is not available (set CHILDSAFE_STANDARDS_DIR)",
             file=sys.stderr,
@@ -69,10 +69,15 @@ def _statements(session: Session, args: argparse.Namespace, out: BinaryIO) -> in
         return 2
     count = 0
     for batch in dsa.batches(session, args.start, args.end):
-        if validator is not None:
+        if schema is not None:
             for statement in batch:
-                validator.validate(statement)
+                schema.validator.validate(statement)
         count += len(batch)
         out.write((dsa.batch_line(batch) + "\n").encode("utf-8"))
-    print(f"{count} statements of reasons", file=sys.stderr)
+    print(f"{count} statements of reasons for {args.start}..{args.end}", file=sys.stderr)
+    if schema is not None:
+        print(
+            f"validated {count} statements, each against the {schema.describe()}: all valid",
+            file=sys.stderr,
+        )
     return 0

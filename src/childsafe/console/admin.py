@@ -4,6 +4,7 @@ console's users (create, deactivate, reactivate, sign out everywhere, unlock, re
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,13 +12,15 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from childsafe import audit
-from childsafe.cases import queries, users
+from childsafe.cases import audit_search, queries, users
+from childsafe.cases.audit_search import AuditFilter
 from childsafe.cases.roles import Role
 from childsafe.cases.users import UserError, create_user
 from childsafe.console.auditing import Seen, records_view
 from childsafe.console.params import AuditViewer, CsrfField, FiguresViewer, ShownPeriod, UserAdmin
 from childsafe.console.web import (
     PREFIX,
+    ConsolePageError,
     ConsoleRoute,
     Viewer,
     check_csrf,
@@ -31,6 +34,17 @@ from childsafe.transparency.figures import compute_figures
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 
 
+AuditText = Annotated[str, Query(max_length=128)]
+
+
+def _day(text: str) -> date | None:
+    """A date from a form's date field (empty when not chosen)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError as error:
+        raise ConsolePageError(400, f"'{text}' is not a date (YYYY-MM-DD).") from error
+
+
 @router.get("/audit")
 @records_view(
     lambda verify, **_: Seen("audit.verified" if verify else "audit.viewed", "audit", "log")
@@ -38,15 +52,41 @@ router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=Fa
 def audit_page(
     request: Request,
     viewer: AuditViewer,
+    actor: AuditText = "",
+    action: AuditText = "",
+    case: AuditText = "",
+    start: Annotated[str, Query(alias="from", max_length=32)] = "",
+    end: Annotated[str, Query(alias="to", max_length=32)] = "",
     before: Annotated[int | None, Query(ge=1)] = None,
     verify: bool = False,
 ) -> Response:
+    chosen = AuditFilter(
+        actor.strip(), action.strip(), case.strip(), _day(start), _day(end), before
+    )
     # Verifying walks the whole chain, so it runs when asked for, in a transaction that
     # appends nothing (appending takes the chain's lock; a long walk must not hold it).
     with database_of(request).session() as session:
-        entries = queries.audit_entries(session, before)
+        shown = audit_search.audit_page(session, chosen)
         check = audit.verify_chain(session) if verify else None
-    return render(request, "audit.html", viewer, entries=entries, check=check)
+    filters = {
+        "actor": chosen.actor,
+        "action": chosen.action,
+        "case": chosen.case_id,
+        "from": start,
+        "to": end,
+    }
+    kept = {name: value for name, value in filters.items() if value}
+    older = urlencode({**kept, "before": shown.older}) if shown.older else None
+    return render(
+        request,
+        "audit.html",
+        viewer,
+        entries=shown.entries,
+        names=shown.names,
+        filters=filters,
+        older=older,
+        check=check,
+    )
 
 
 @router.get("/transparency")

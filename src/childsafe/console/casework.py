@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from childsafe.cases import queries
+from childsafe.cases import assignment, queries, queue_filters, saved_views
 from childsafe.cases.actions import (
     ACTION_WORDS,
     ACTIONS,
@@ -20,9 +21,11 @@ from childsafe.cases.actions import (
     take_action,
 )
 from childsafe.cases.reports import CATEGORY_BY_KEY
+from childsafe.cases.roles import Permission, allowed
 from childsafe.console.auditing import Seen, records_view
 from childsafe.console.blurred_preview import NoPreview, blurred_preview
 from childsafe.console.params import Actor, Approver, CaseViewer, CsrfField, QueueViewer, Referrer
+from childsafe.console.triage import case_url, queue_filter, queue_url
 from childsafe.console.web import (
     PREFIX,
     ConsolePageError,
@@ -37,41 +40,53 @@ from childsafe.model.clock import utcnow
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 
-QueueStatus = Annotated[str, Query(pattern="^(" + "|".join(queries.QUEUE_STATUSES) + ")$")]
 Reason = Annotated[str, Form(max_length=4000)]
 
 
 @router.get("/")
-@records_view(lambda status, page, **_: Seen("queue.viewed", "queue", status, {"page": page}))
-def queue(
-    request: Request,
-    viewer: QueueViewer,
-    status: QueueStatus = "open",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> Response:
+@records_view(lambda request, **_: Seen("queue.viewed", "queue", "cases", _shown_filter(request)))
+def queue(request: Request, viewer: QueueViewer) -> Response:
+    chosen = queue_filter(str(request.query_params))
     now = utcnow()
     with database_of(request).session() as session:
-        shown = queries.queue_page(session, status, page, now)
+        shown = queue_filters.queue_page(session, chosen, viewer.user.id, now)
+        views = saved_views.views_of(session, viewer.user.id)
+        colleagues = assignment.assignable_users(session)
+    names = {user.id: user.display_name for user in colleagues}
     return render(
         request,
         "queue.html",
         viewer,
         cases=[(case, *sla_words(case.sla_due_at, now)) for case in shown.cases],
-        counts=shown.counts,
-        total=shown.total,
-        overdue=shown.overdue,
-        status=status,
-        page=page,
-        pages=shown.pages,
+        shown=shown,
+        chosen=chosen,
+        view=chosen.query_string(),
+        views=views,
+        colleagues=colleagues,
+        names=names,
+        options=queue_filters,
+        message=request.query_params.get("done"),
     )
+
+
+def _shown_filter(request: Request) -> dict[str, str]:
+    """The audit entry of a queue view names its filter (a search is what was looked for)."""
+    return dict(parse_qsl(queue_filter(str(request.query_params)).query_string()))
 
 
 @router.get("/cases/{case_id}")
 @records_view(lambda case_id, **_: Seen("case.viewed", "case", case_id))
-def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
+def case_page(
+    request: Request,
+    case_id: str,
+    viewer: CaseViewer,
+    view: Annotated[str, Query(max_length=2000)] = "",
+) -> Response:
     now = utcnow()
+    view = queue_filter(view).query_string() if view else ""
     with database_of(request).session() as session:
         shown = queries.case_page(session, case_id)
+        colleagues = assignment.assignable_users(session)
     if shown is None:
         raise ConsolePageError(404, f"There is no case {case_id}.")
     sla_text, overdue = sla_words(shown.contents.case.sla_due_at, now)
@@ -79,6 +94,7 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
         request,
         "case.html",
         viewer,
+        shown=shown,
         contents=shown.contents,
         accounts=shown.accounts,
         actions=shown.actions,
@@ -91,11 +107,16 @@ def case_page(request: Request, case_id: str, viewer: CaseViewer) -> Response:
         action_kinds=ACTIONS,
         action_words=ACTION_WORDS,
         categories=CATEGORY_BY_KEY,
+        colleagues=colleagues,
+        specialists=[user for user in colleagues if allowed(user.role, Permission.REFER)],
+        view=view,
         message=request.query_params.get("done"),
     )
 
 
-def _decide(request: Request, work: Callable[[Session], tuple[str, str]]) -> Response:
+def _decide(
+    request: Request, work: Callable[[Session], tuple[str, str]], view: str = ""
+) -> Response:
     """Run a decision in one transaction, then show its case: `work` returns (case id, outcome).
     The decision records itself in the audit log, in that transaction (cases/actions.py)."""
     try:
@@ -103,7 +124,7 @@ def _decide(request: Request, work: Callable[[Session], tuple[str, str]]) -> Res
             case_id, outcome = work(session)
     except ActionRefused as refusal:
         raise ConsolePageError(refusal.status, refusal.message) from refusal
-    return see_other(f"{PREFIX}/cases/{case_id}?done={outcome}")
+    return see_other(case_url(case_id, view, outcome))
 
 
 @router.post("/cases/{case_id}/actions")
@@ -113,13 +134,25 @@ def act_on_case(
     viewer: Actor,
     kind: Annotated[str, Form(max_length=16)] = "",
     reason: Reason = "",
+    then: Annotated[str, Form(pattern="^(stay|next)$")] = "stay",
+    view: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
 ) -> Response:
+    """Record a decision; with then=next, open the next case of the queue view it came from."""
     check_csrf(viewer, csrf_token)
-    return _decide(
+    answer = _decide(
         request,
         lambda session: (case_id, take_action(session, case_id, kind, viewer.user, reason).kind),
+        view,
     )
+    if then != "next":
+        return answer
+    chosen = queue_filter(view)
+    with database_of(request).session() as session:
+        following = queue_filters.next_case(session, chosen, viewer.user.id, utcnow(), case_id)
+    if following is None:
+        return see_other(queue_url(view, done=f"{kind}-recorded-queue-empty"))
+    return see_other(case_url(following, view, f"{kind}-recorded-on-{case_id}"))
 
 
 @router.post("/cases/{case_id}/close")

@@ -31,6 +31,7 @@ from childsafe.cases.report_links import (
     report_through_link,
 )
 from childsafe.cases.reports import CATEGORIES, MAX_DETAILS, WHAT_HAPPENS_NEXT, ReportRejected
+from childsafe.console.helplines import block_url, helplines
 from childsafe.console.secret import app_secret
 from childsafe.console.web import database_of, templates
 from childsafe.runtime.rate_limits import rate_limits_of, retry_after
@@ -110,7 +111,13 @@ def report_page_url(
 def _page(
     request: Request, status: int = 200, headers: dict[str, str] | None = None, **context: Any
 ) -> Response:
-    base = {"categories": CATEGORIES, "max_details": MAX_DETAILS, "error": None, "receipt": None}
+    base = {
+        "categories": CATEGORIES,
+        "max_details": MAX_DETAILS,
+        "error": None,
+        "receipt": None,
+        "helplines": helplines(request.headers.get("accept-language", "")),
+    }
     return templates.TemplateResponse(
         request, "report.html", {**base, **context}, status_code=status, headers=headers
     )
@@ -125,14 +132,12 @@ def _receipt(request: Request, report: Report, *, already_received: bool) -> Res
             "reference": report.reference,
             "next": WHAT_HAPPENS_NEXT,
             "already": already_received,
+            "block_url": block_url(report.reported_account_id),
         },
     )
 
 
-_EXPIRED = (
-    "This report link has expired. Go back to the app and tap Report again. "
-    "If you are in danger right now, call 999 (UK) or 911 (US)."
-)
+_EXPIRED = "This report link has expired. Go back to the app and tap Report again."
 
 
 def _expired(request: Request) -> Response:
@@ -150,8 +155,7 @@ def _open(request: Request, token: str | None) -> ReportLink | Response:
     wait = rate_limits_of(request.app).link(link.id)
     if wait is not None:
         error = (
-            f"This link was used many times just now. Please wait {wait} seconds, then try "
-            "again. If you are in danger right now, call 999 (UK) or 911 (US)."
+            f"This link was used many times just now. Please wait {wait} seconds, then try again."
         )
         return _page(request, status=429, headers=retry_after(wait), token=None, error=error)
     return link

@@ -12,6 +12,7 @@ from childsafe.cases.timeline import CaseContents, TimelineMessage, load_case
 from childsafe.model import AgeBand
 from childsafe.model.clock import as_utc
 from childsafe.store.tables.cases import CaseAction, EvidenceBundle, Referral
+from childsafe.store.tables.hashbanks import HashBank, HashEntry, HashMatch
 from childsafe.store.tables.service import Account
 
 
@@ -38,6 +39,19 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownImage:
+    """An image in the case that matched a hash bank of known abuse images."""
+
+    media_id: str
+    bank: str  # the bank's name
+    kind: str  # pdq | md5 | sha256
+    hash: str  # the bank entry it matched (lower-case hex)
+    distance: int  # Hamming distance for PDQ; 0 for an exact hash
+    transform: str  # how the image was altered to match (none, rotate_90, ...)
+    matched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReferralFacts:
     contents: CaseContents
     suspect: Person
@@ -46,6 +60,12 @@ class ReferralFacts:
     decisions: list[Decision]
     referral: Referral | None  # the approved one, if any
     bundle: EvidenceBundle | None  # the latest sealed evidence
+    known_images: list[KnownImage]
+
+    @property
+    def draft(self) -> bool:
+        """No second specialist approved a referral: the export is a draft for review."""
+        return self.referral is None
 
     @property
     def cues(self) -> list[str]:
@@ -96,8 +116,14 @@ def gather(session: Session, case_id: str) -> ReferralFacts:
         .order_by(EvidenceBundle.sealed_at.desc())
         .limit(1)
     )
+    # The earliest message, report or match in the case (what incidentDateTime documents).
     first_seen = min(
-        (as_utc(item.occurred_at) for item in contents.items), default=as_utc(case.opened_at)
+        [
+            *(as_utc(item.occurred_at) for item in contents.items),
+            *(as_utc(m.sent_at) for c in contents.conversations for m in c.messages),
+            *(as_utc(report.created_at) for report in contents.reports),
+        ],
+        default=as_utc(case.opened_at),
     )
     return ReferralFacts(
         contents=contents,
@@ -107,7 +133,31 @@ def gather(session: Session, case_id: str) -> ReferralFacts:
         decisions=decisions,
         referral=referral,
         bundle=bundle,
+        known_images=_known_images(session, contents),
     )
+
+
+def _known_images(session: Session, contents: CaseContents) -> list[KnownImage]:
+    media_ids = [item.source_id for item in contents.items if item.source == "hash_match"]
+    rows = session.execute(
+        select(HashMatch, HashBank.name, HashEntry.value)
+        .join(HashBank, HashBank.id == HashMatch.bank_id)
+        .join(HashEntry, HashEntry.id == HashMatch.entry_id)
+        .where(HashMatch.media_id.in_(media_ids))
+        .order_by(HashMatch.created_at, HashMatch.id)
+    )
+    return [
+        KnownImage(
+            match.media_id,
+            bank,
+            match.kind,
+            value,
+            match.distance,
+            match.transform,
+            as_utc(match.created_at),
+        )
+        for match, bank, value in rows
+    ]
 
 
 def transcript(facts: ReferralFacts) -> str:

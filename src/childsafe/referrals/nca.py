@@ -54,6 +54,7 @@ def build_package(
         "format": FORMAT,
         "generated_at": _iso(utcnow()),
         "submitted": False,
+        "draft": facts.draft,
         "referring_platform": {
             "name": platform.name,
             "contact": {
@@ -83,6 +84,18 @@ def build_package(
                 "at": _iso(as_utc(report.created_at)),
             }
             for report in facts.contents.reports
+        ],
+        "known_abuse_images": [
+            {
+                "image_id": image.media_id,
+                "hash_bank": image.bank,
+                "hash_kind": image.kind,
+                "hash": image.hash,
+                "distance": image.distance,
+                "transform": image.transform,
+                "matched_at": _iso(image.matched_at),
+            }
+            for image in facts.known_images
         ],
         "flagged_messages": [
             {

@@ -3,6 +3,11 @@
 Grooming is reported as "Online Enticement of Children for Sexual Acts"; a known-abuse image
 hash match makes it "Child Pornography (possession, manufacture, and distribution)". The file
 is validated against NCMEC's XSD when the schema is available (see referrals.standards).
+
+The children are reported as the intended recipients of the suspect's messages, with their
+account ids and age bands: the schema's `victimPerson` holds names, addresses and exact ages,
+which we do not have, and an empty one says nothing. A case without an approved referral
+exports only as a draft, marked so inside the file.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import xmlschema
 from sqlalchemy.orm import Session
 
 from childsafe.cases.priority import CRITICAL_CUES
+from childsafe.cases.reports import CATEGORY_BY_KEY
+from childsafe.model.clock import as_utc
 from childsafe.referrals.exporter import ReferralExporter, ReferralFormat
 from childsafe.referrals.facts import Person, ReferralFacts, gather, transcript
 from childsafe.referrals.standards import Platform, standard_file
@@ -106,20 +113,23 @@ def build_report(facts: ReferralFacts, platform: Platform) -> ET.Element:
     _add(reported, "additionalInfo", f"Declared age band: {BAND_WORDS[facts.suspect.age_band]}.")
 
     for child in facts.victims:
-        _victim(report, child, platform)
+        _recipient(report, child, platform)
 
     _add(report, "additionalInfo", _case_summary(facts))
     return report
 
 
-def _victim(report: ET.Element, child: Person, platform: Platform) -> None:
-    victim = _add(report, "victim")
-    _add(victim, "victimPerson")
-    _add(victim, "espIdentifier", child.account_id)
-    _add(victim, "espService", platform.name)
+def _recipient(report: ET.Element, child: Person, platform: Platform) -> None:
+    recipient = _add(report, "intendedRecipient")
+    _add(recipient, "espIdentifier", child.account_id)
+    _add(recipient, "espService", platform.name)
     if child.display_name:
-        _add(victim, "displayName", child.display_name)
-    _add(victim, "additionalInfo", f"Declared age band: {BAND_WORDS[child.age_band]}.")
+        _add(recipient, "displayName", child.display_name)
+    _add(
+        recipient,
+        "additionalInfo",
+        f"A child contacted by the reported user. Declared age band: {BAND_WORDS[child.age_band]}.",
+    )
 
 
 def _flag_summary(facts: ReferralFacts) -> str:
@@ -130,14 +140,36 @@ def _flag_summary(facts: ReferralFacts) -> str:
     return "\n".join(lines)
 
 
+DRAFT_MARK = (
+    "DRAFT - NOT APPROVED: no second child-safety specialist has approved referring this "
+    "case. For review only; do not submit."
+)
+
+
 def _case_summary(facts: ReferralFacts) -> str:
     case = facts.contents.case
-    lines = [
+    lines = [DRAFT_MARK] if facts.draft else []
+    lines += [
         f"Platform case {case.id}, priority {case.priority}: " + "; ".join(case.priority_reasons),
         f"Risk cues: {', '.join(facts.cues) or 'none'}.",
         "Decisions: "
         + ("; ".join(f"{d.kind} at {_timestamp(d.at)}" for d in facts.decisions) or "none recorded")
         + ".",
+    ]
+    for report in facts.contents.reports:
+        category = CATEGORY_BY_KEY.get(report.category)
+        lines.append(
+            f"Report {report.reference} by {report.reporter_account_id} "
+            f"({BAND_WORDS.get(report.reporter_age_band, report.reporter_age_band)}) at "
+            f"{_timestamp(as_utc(report.created_at))}: "
+            f"{category.words if category else report.category}."
+            + (f" In their words: {report.details}" if report.details else "")
+        )
+    lines += [
+        f"Known abuse image {image.media_id}: hash bank {image.bank!r}, {image.kind.upper()} "
+        f"{image.hash}, distance {image.distance}, transform {image.transform}, matched "
+        f"{_timestamp(image.matched_at)}."
+        for image in facts.known_images
     ]
     if facts.referral is not None:
         lines.append("Referral approved by a second child-safety specialist.")
@@ -149,10 +181,14 @@ def _case_summary(facts: ReferralFacts) -> str:
     return "\n".join(lines)
 
 
-def to_xml(report: ET.Element) -> str:
+def to_xml(report: ET.Element, draft: bool = False) -> str:
     ET.indent(report)
+    mark = f"<!-- {DRAFT_MARK} -->\n" if draft else ""
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(report, encoding="unicode") + "\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + mark
+        + ET.tostring(report, encoding="unicode")
+        + "\n"
     )
 
 
@@ -174,7 +210,8 @@ def _schema(path: str) -> xmlschema.XMLSchema:
 
 
 def export_case(session: Session, case_id: str, platform: Platform | None = None) -> str:
-    xml = to_xml(build_report(gather(session, case_id), platform or Platform.from_environment()))
+    facts = gather(session, case_id)
+    xml = to_xml(build_report(facts, platform or Platform.from_environment()), facts.draft)
     validate(xml)
     return xml
 

@@ -10,6 +10,13 @@ from childsafe.transparency.figures import Figures
 BAR = "#2450a6"
 
 
+def label_words(name: str, key: str) -> str:
+    """A breakdown's key as people read it: age bands as "13–15" or "under 13"."""
+    if name == "reports_by_age_band":
+        return key.replace("under_", "under ").replace("_", "–")
+    return key.replace("_", " ")
+
+
 def _empty(title: str) -> str:
     return (
         f"<figure><figcaption>{escape(title)}</figcaption><p>No data in this period.</p></figure>"
@@ -71,7 +78,13 @@ def day_chart(title: str, values: Mapping[str, int], width: int = 520, height: i
 def figure_charts(figures: Figures) -> list[str]:
     return [
         bar_chart("Reports by category", figures.reports_by_category),
-        bar_chart("Reports by the reporter's age band", figures.reports_by_age_band),
+        bar_chart(
+            "Reports by the reporter's age band",
+            {
+                label_words("reports_by_age_band", k): v
+                for k, v in figures.reports_by_age_band.items()
+            },
+        ),
         bar_chart("Reports by where it happened", figures.reports_by_surface),
         bar_chart("Decisions taken", figures.actions_by_kind),
         day_chart("Reports per day", figures.reports_per_day),

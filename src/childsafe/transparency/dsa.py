@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from childsafe.model.clock import as_utc
 from childsafe.referrals.standards import standard_file
-from childsafe.store.tables.cases import Case, CaseAction
+from childsafe.store.tables.cases import Case, CaseAction, CaseItem
 from childsafe.transparency.figures import window
 
 SCHEMA = "dsa-sor/statement-of-reasons.schema.json"
@@ -45,7 +47,7 @@ SEVERITY_WORDS = {
 }
 
 
-def _facts(kind: str, severity: str, automated: bool) -> str:
+def _facts(kind: str, severity: str, automated: bool, automated_decision: bool = False) -> str:
     found_by = (
         "Our automated safety systems flagged the account"
         if automated
@@ -57,8 +59,13 @@ def _facts(kind: str, severity: str, automated: bool) -> str:
         if kind == "restrict"
         else "suspended the account"
     )
+    by = (
+        "Our automated moderation tool assessed the conversation and"
+        if automated_decision
+        else "A trained moderator reviewed the conversation and"
+    )
     return (
-        f"{found_by} for {what}. A trained moderator reviewed the conversation and {decided}, "
+        f"{found_by} for {what}. {by} {decided}, "
         "in line with our terms of service on protecting children."
     )
 
@@ -70,6 +77,7 @@ def statement(
     automated: bool,
     content_date: date,
     application_date: date,
+    automated_decision: bool = False,
 ) -> dict[str, Any]:
     images = severity == "known_abuse_image"
     document: dict[str, Any] = {
@@ -78,7 +86,7 @@ def statement(
         "account_type": "ACCOUNT_TYPE_PRIVATE",
         "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
         "incompatible_content_ground": GROUND,
-        "incompatible_content_explanation": _facts(kind, severity, automated),
+        "incompatible_content_explanation": _facts(kind, severity, automated, automated_decision),
         "content_type": ["CONTENT_TYPE_IMAGE"] if images else ["CONTENT_TYPE_TEXT"],
         "category": "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
         "category_specification": [
@@ -88,10 +96,12 @@ def statement(
         ],
         "content_date": content_date.isoformat(),
         "application_date": application_date.isoformat(),
-        "decision_facts": _facts(kind, severity, automated),
+        "decision_facts": _facts(kind, severity, automated, automated_decision),
         "source_type": "SOURCE_VOLUNTARY" if automated else "SOURCE_ARTICLE_16",
         "automated_detection": "Yes" if automated else "No",
-        "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+        "automated_decision": "AUTOMATED_DECISION_FULLY"
+        if automated_decision
+        else "AUTOMATED_DECISION_NOT_AUTOMATED",
     }
     scope = [
         code.strip().upper() for code in os.environ.get(SCOPE_ENV, "").split(",") if code.strip()
@@ -104,16 +114,24 @@ def statement(
 def statements(session: Session, start: date, end: date) -> Iterator[dict[str, Any]]:
     """Statements for the restricting decisions taken in the period, oldest first (streamed)."""
     low, high = window(start, end)
+    # content_date: when the content was sent (the case's earliest message, match or report).
+    sent = (
+        select(CaseItem.case_id, func.min(CaseItem.occurred_at).label("first_sent"))
+        .group_by(CaseItem.case_id)
+        .subquery()
+    )
     rows = session.execute(
         select(
             CaseAction.id,
             CaseAction.kind,
             CaseAction.severity,
             CaseAction.automated_detection,
+            CaseAction.automated_decision,
             CaseAction.created_at,
-            Case.opened_at,
+            func.coalesce(sent.c.first_sent, Case.opened_at),
         )
         .join(Case, Case.id == CaseAction.case_id)
+        .outerjoin(sent, sent.c.case_id == CaseAction.case_id)
         .where(
             CaseAction.kind.in_(list(RESTRICTIONS)),
             CaseAction.created_at >= low,
@@ -122,14 +140,15 @@ def statements(session: Session, start: date, end: date) -> Iterator[dict[str, A
         .order_by(CaseAction.created_at, CaseAction.id)
         .execution_options(yield_per=5000)
     )
-    for action_id, kind, severity, automated, created_at, opened_at in rows:
+    for action_id, kind, severity, automated, by_tool, created_at, first_sent in rows:
         yield statement(
             action_id,
             kind,
             severity,
             bool(automated),
-            as_utc(opened_at).date(),
+            as_utc(first_sent).date(),
             as_utc(created_at).date(),
+            automated_decision=bool(by_tool),
         )
 
 
@@ -150,12 +169,26 @@ def batch_line(batch: list[dict[str, Any]]) -> str:
     return json.dumps({"statements": batch}, ensure_ascii=False)
 
 
-def validator() -> Any | None:
-    """A jsonschema validator for one statement, when the schema is available."""
+@dataclass(frozen=True, slots=True)
+class StatementSchema:
+    """The DSA database's statement schema, as found beside the checkout."""
+
+    path: Path
+    validator: Any  # a jsonschema validator for one statement
+
+    def describe(self) -> str:
+        title = self.validator.schema.get("title") or "statement of reasons"
+        return f"{title} JSON schema ({self.path})"
+
+
+def validator() -> StatementSchema | None:
+    """The statement schema's validator, when the schema is available."""
     path = standard_file(SCHEMA)
     if path is None:
         return None
     import jsonschema
 
     schema = json.loads(path.read_text())
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return StatementSchema(
+        path, jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    )
