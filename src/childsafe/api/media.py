@@ -18,6 +18,7 @@ from childsafe.api.errors import ErrorBody, error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId, StorableText, platform_id
 from childsafe.hashbanks.feedback import Feedback, FeedbackError, record_feedback
 from childsafe.media import IncomingMedia, MediaConflict
+from childsafe.media.video import max_video_bytes, sniff_video
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.runtime.media import media_screener
 from childsafe.signals.image_hash import IMAGE_FORMATS, BrokenImage, ImageTooLarge, NotAnImage
@@ -28,13 +29,16 @@ MAX_MEDIA_BYTES = int(os.environ.get("CHILDSAFE_MAX_MEDIA_BYTES", 10 * 1024 * 10
 FORM_OVERHEAD_BYTES = 64 * 1024
 
 router = APIRouter(
-    prefix="/v1/media", tags=["media"], max_body_size=MAX_MEDIA_BYTES + FORM_OVERHEAD_BYTES
+    prefix="/v1/media",
+    tags=["media"],
+    max_body_size=max(MAX_MEDIA_BYTES, max_video_bytes()) + FORM_OVERHEAD_BYTES,
 )
 
 Id = Annotated[PlatformId, Form()]
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(404, 409),
-    415: {"model": ErrorBody, "description": "not an image in an accepted format"},
+    413: {"model": ErrorBody, "description": "larger or longer than the configured limits"},
+    415: {"model": ErrorBody, "description": "not an image or video in an accepted format"},
 }
 
 
@@ -42,7 +46,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 async def post_media(
     request: Request,
     _key: IngestKey,
-    file: Annotated[UploadFile, File(description="the image bytes (JPEG, PNG, GIF, WebP, ...)")],
+    file: Annotated[
+        UploadFile,
+        File(description="the image (JPEG, PNG, GIF, WebP, ...) or video (MP4, MOV, WebM)"),
+    ],
     sender_id: Id,
     conversation_id: Id,
     recipient_ids: Annotated[
@@ -51,15 +58,23 @@ async def post_media(
     ],
     media_id: Annotated[PlatformId | None, Form()] = None,
     sent_at: Annotated[IsoDatetime | None, Form(description="ISO 8601; default now")] = None,
+    space_id: Annotated[
+        PlatformId | None, Form(description="the space it was posted in (PUT /v1/spaces/{id})")
+    ] = None,
 ) -> Any:
-    """Hash, match and screen an image. Answered after it is stored; idempotent on `media_id`.
+    """Hash, match and screen an image or a video. Answered after it is stored; idempotent on
+    `media_id`. A video is matched by vPDQ (one frame a second, flips included), its bytes'
+    MD5/SHA-256 and its frames' PDQ against image banks; nudity is checked on sampled frames.
 
     Verdicts: `block` (known abuse hash: preserved as evidence, a case is opened), `hold`,
     `blur` (show behind `recipient_notice`), `warn`, `allow`; `reasons` say which rule and why.
     """
-    data = await file.read(MAX_MEDIA_BYTES + 1)
-    if len(data) > MAX_MEDIA_BYTES:
-        raise HTTPException(413, f"image larger than {MAX_MEDIA_BYTES} bytes")
+    video_bytes = max_video_bytes()
+    data = await file.read(max(MAX_MEDIA_BYTES, video_bytes) + 1)
+    is_video = sniff_video(data) is not None
+    limit = video_bytes if is_video else MAX_MEDIA_BYTES
+    if len(data) > limit:
+        raise HTTPException(413, f"{'video' if is_video else 'image'} larger than {limit} bytes")
     if not data:
         raise HTTPException(422, "file: the image is empty")
     try:
@@ -79,6 +94,7 @@ async def post_media(
         recipient_ids=tuple(recipients),
         sent_at=as_utc(sent_at) if sent_at else utcnow(),
         data=data,
+        space_id=space_id,
     )
     try:
         answer = await run_in_threadpool(media_screener(request.app.state).screen, media)

@@ -110,8 +110,9 @@ def wait_for_url(process: subprocess.Popen[bytes], log_path: Path, timeout: floa
     raise RuntimeError(f"the server did not start: {log_path.read_text(errors='replace')[-2000:]}")
 
 
-def populate(base: str, key: str, pairs: int) -> list[list[str]]:
-    """Accounts in pairs: adult-child and child-child, most connected, some strangers."""
+def populate(base: str, key: str, pairs: int, spaces: bool = False) -> list[list[str]]:
+    """Accounts in pairs: adult-child and child-child, most connected, some strangers; with
+    `spaces`, each pair's conversation in a space of its own (its messages name it)."""
     conversations = []
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
         for i in range(pairs):
@@ -121,8 +122,12 @@ def populate(base: str, key: str, pairs: int) -> list[list[str]]:
                 client.put(f"/v1/accounts/{account}", json={"age_band": band}).raise_for_status()
             if i % 10:
                 client.put(f"/v1/connections/{a}/{b}").raise_for_status()
-            conversations.append([f"conv{i}", a, b])
-            conversations.append([f"conv{i}", b, a])
+            space = [f"space{i}"] if spaces else []
+            if spaces:
+                body = {"kind": "group_chat", "owner_id": a, "members": [b]}
+                client.put(f"/v1/spaces/space{i}", json=body).raise_for_status()
+            conversations.append([f"conv{i}", a, b, *space])
+            conversations.append([f"conv{i}", b, a, *space])
     return conversations
 
 
@@ -161,7 +166,7 @@ def bench_backend(url: str, options: Any) -> dict[str, Any]:
             url, Path(folder) / "server.log", options.screening, options.screening_processes
         ) as (base, key, pid),
     ):
-        conversations = populate(base, key, options.pairs)
+        conversations = populate(base, key, options.pairs, options.spaces)
         server_cpu = cpu_seconds(pid)
         client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = drive(base, key, conversations, options)

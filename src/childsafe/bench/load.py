@@ -25,7 +25,7 @@ class Scenario:
     seconds: float
     warmup_seconds: float
     concurrency: int
-    # (conversation_id, sender_id, recipient_id) triples to cycle through, and texts.
+    # (conversation_id, sender_id, recipient_id[, space_id]) to cycle through, and texts.
     conversations: list[list[str]]
     texts: list[str]
     run_id: str
@@ -54,19 +54,20 @@ async def _connection(
             sent = time.perf_counter()
             if sent >= stop_at:
                 break
-            conversation, sender, recipient = conversations[
+            conversation, sender, recipient, *space = conversations[
                 (worker * 7919 + sequence) % len(conversations)
             ]
-            body = json.dumps(
-                {
-                    "id": f"{scenario.run_id}-{worker}-{sequence}",
-                    "conversation_id": conversation,
-                    "sender_id": sender,
-                    "recipient_ids": [recipient],
-                    "text": scenario.texts[(worker + sequence) % len(scenario.texts)],
-                    "sent_at": "2026-11-23T16:00:00Z",
-                }
-            ).encode()
+            fields = {
+                "id": f"{scenario.run_id}-{worker}-{sequence}",
+                "conversation_id": conversation,
+                "sender_id": sender,
+                "recipient_ids": [recipient],
+                "text": scenario.texts[(worker + sequence) % len(scenario.texts)],
+                "sent_at": "2026-11-23T16:00:00Z",
+            }
+            if space:
+                fields["space_id"] = space[0]
+            body = json.dumps(fields).encode()
             sequence += 1
             sent_total[0] += 1
             writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)

@@ -11,7 +11,7 @@ import io
 
 from PIL import Image, ImageFilter
 
-from childsafe.signals.image_hash import BrokenImage, decode_image
+from childsafe.signals.image_hash import BrokenImage, NotAnImage, decode_image
 
 PREVIEW_BOX = (320, 240)  # the case page's image box
 COARSE_BOX = (8, 8)
@@ -19,7 +19,7 @@ SOFTEN_RADIUS = 8
 
 
 class NoPreview(ValueError):
-    """The stored bytes do not decode as an image we accept."""
+    """The stored bytes do not decode as an image we accept (a video has no preview)."""
 
 
 def blurred_preview(content: bytes) -> bytes:
@@ -27,7 +27,7 @@ def blurred_preview(content: bytes) -> bytes:
     try:
         # The uploads' decoder: the same formats, bomb guard and pixel budget, already small.
         fitted = decode_image(content).image
-    except BrokenImage as error:
+    except (BrokenImage, NotAnImage) as error:  # NotAnImage: e.g. a video (no preview yet)
         raise NoPreview(str(error)) from error
     fitted.thumbnail(PREVIEW_BOX, Image.Resampling.BOX)
     coarse = fitted.copy()

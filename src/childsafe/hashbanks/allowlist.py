@@ -3,8 +3,9 @@
 A moderator who rejects a match adds the posted image's hashes here, so the same benign image
 (or a near copy of it) is not matched again. Scope of a suppression:
 - an exact allow-listed digest (MD5/SHA-256 of the very same bytes) suppresses every match;
-- an allow-listed PDQ hash (within its bank's threshold) suppresses PDQ matches only: exact
-  digest matches of known material are never overridden by a perceptual look-alike.
+- an allow-listed PDQ hash (within its bank's threshold) or vPDQ video suppresses perceptual
+  (PDQ, vPDQ) matches only: exact digest matches of known material are never overridden by a
+  perceptual look-alike.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from childsafe.hashbanks.importers import ImportedHash
 from childsafe.store.tables.hashbanks import HashBank
 
 FEEDBACK_ALLOW_LIST = "allow-list (moderator feedback)"
+PERCEPTUAL_KINDS = ("pdq", "vpdq")
 
 
 def split_allowed(
@@ -28,11 +30,11 @@ def split_allowed(
     """(kept, suppressed) match-bank hits given the allow-list hits for the same image."""
     if not allow_hits:
         return list(hits), []
-    exact_allowed = any(hit.kind != "pdq" for hit in allow_hits)
+    exact_allowed = any(hit.kind not in PERCEPTUAL_KINDS for hit in allow_hits)
     kept: list[BankHit] = []
     suppressed: list[BankHit] = []
     for hit in hits:
-        (suppressed if exact_allowed or hit.kind == "pdq" else kept).append(hit)
+        (suppressed if exact_allowed or hit.kind in PERCEPTUAL_KINDS else kept).append(hit)
     return kept, suppressed
 
 

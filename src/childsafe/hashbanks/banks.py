@@ -120,7 +120,14 @@ def add_entries(session: Session, bank: HashBank, entries: Sequence[ImportedHash
         present.add(key)
         label = entry.label[:500] if entry.label else None
         rows.append(
-            {"bank_id": bank.id, "kind": key[0], "value": key[1], "label": label, "added_at": now}
+            {
+                "bank_id": bank.id,
+                "kind": key[0],
+                "value": key[1],
+                "label": label,
+                "frames": entry.frames,
+                "added_at": now,
+            }
         )
     for start in range(0, len(rows), INSERT_CHUNK):
         session.execute(insert(HashEntry), rows[start : start + INSERT_CHUNK])

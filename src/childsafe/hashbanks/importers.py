@@ -8,6 +8,8 @@ Accepted, detected from the first line that is not blank or a `#` comment:
 - threatexchange's local-file format (`LocalFileSignalExchangeAPI`): one `<signal_type>
   <signal>` per line, or one bare `<signal>` per line when the kind is given; anything after
   the signal on the line (as `threatexchange dataset -P` prints) is kept as the label.
+- a vpdq hash file (`frame_number,quality,hash,timestamp` per line): one video, its frames.
+  vPDQ rows in a CSV (`signal_type` vpdq) carry threatexchange's signal string, one video each.
 A list is read whole: any invalid line rejects it, naming the lines, and nothing is imported.
 """
 
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from childsafe.hashbanks.hash_kinds import vpdq
 from childsafe.hashbanks.signal_types import HashKind, InvalidHash, normalise, parse_kind
 
 VALUE_COLUMNS = ("signal_str", "hash", "value", "signal")
@@ -32,6 +35,15 @@ class ImportedHash:
     kind: HashKind
     value: str
     label: str | None = None
+    frames: str | None = None  # a video's vPDQ frames (signal string); value is their SHA-256
+
+
+def imported(kind: HashKind, value: str, label: str | None = None) -> ImportedHash:
+    """An entry from a value as a list gives it (raises InvalidHash)."""
+    normal = normalise(kind, value)
+    if kind.spec.whole_video:
+        return ImportedHash(kind, vpdq.entry_key(normal), label, frames=normal)
+    return ImportedHash(kind, normal, label)
 
 
 class HashListError(ValueError):
@@ -54,7 +66,9 @@ def parse_hash_list(
     if first is None:
         raise HashListError(f"{source}: no hashes in the list")
     header = [cell.strip().lower() for cell in next(csv.reader([first]))]
-    if any(column in header for column in VALUE_COLUMNS):
+    if vpdq.looks_like_vpdq_file(first):
+        rows: Iterable[tuple[int, ImportedHash | str]] = [(1, _vpdq_file(text, source))]
+    elif any(column in header for column in VALUE_COLUMNS):
         rows = _csv_rows(text, kind)
     else:
         rows = _line_rows(lines, kind)
@@ -85,9 +99,15 @@ def _entry(
             kind = default
         else:
             return "no hash type on the line and none given (use --kind)"
-        return ImportedHash(kind, normalise(kind, value), label or None)
+        return imported(kind, value, label or None)
     except InvalidHash as error:
         return str(error)
+
+
+def _vpdq_file(text: str, source: str) -> ImportedHash | str:
+    """A vpdq hash file is one video; its name is the label."""
+    lines = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    return _entry(None, HashKind.VPDQ, lines, Path(source).name)
 
 
 def _csv_rows(text: str, kind: HashKind | None) -> Iterable[tuple[int, ImportedHash | str]]:

@@ -1,8 +1,10 @@
-"""Match an image's hashes against every enabled bank, then apply the allow-list.
+"""Match an image's or a video's hashes against every enabled bank, then apply the allow-list.
 
 A `HashMatcher` is an in-memory snapshot of the enabled banks (one PDQ index per bank, since
-thresholds are per bank, and one exact index per bank and digest kind). `MatcherCache` keeps one
-per process and rebuilds it when the banks change.
+thresholds are per bank, one exact index per bank and digest kind, one vPDQ index per bank of
+videos). `MatcherCache` keeps one per process and rebuilds it when the banks change. A video is
+matched by its bytes' digests, by vPDQ against banked videos, and by its frames' PDQ against
+banked images (one hit per banked image, at its closest frame).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from sqlalchemy.orm import Session
 from childsafe.hashbanks.allowlist import split_allowed
 from childsafe.hashbanks.banks import BankKind, banks_revision
 from childsafe.hashbanks.exact_index import ExactIndex
+from childsafe.hashbanks.hash_kinds.vpdq import parse_frames
 from childsafe.hashbanks.hits import BankHit, MatchResult
 from childsafe.hashbanks.pdq_index import PdqIndex, hashes_from_hex
 from childsafe.hashbanks.signal_types import HashKind
+from childsafe.hashbanks.vpdq_index import DIHEDRAL, VideoHashes, VpdqIndex
 from childsafe.signals.image_hash import DIHEDRAL_MATCH_NAMES, ImageHashes
 from childsafe.store.db import Database
 from childsafe.store.tables.hashbanks import HashBank, HashEntry
 
-# The kinds matched by equal digests (every kind but PDQ) and how.
+MediaHashes = ImageHashes | VideoHashes
+# The kinds matched by equal digests (every kind but PDQ and vPDQ) and how.
 EXACT_KINDS = tuple((k, k.spec.exact) for k in HashKind if k.spec.exact is not None)
 
 
@@ -36,12 +41,14 @@ class _BankIndex:
     exact: dict[HashKind, tuple[ExactIndex, list[tuple[int, str, str | None]]]] = field(
         default_factory=dict
     )
+    vpdq: VpdqIndex | None = None
+    vpdq_entries: list[tuple[int, str, str | None]] = field(default_factory=list)
 
-    def search(self, hashes: ImageHashes) -> list[BankHit]:
+    def search(self, hashes: MediaHashes) -> list[BankHit]:
         found: list[BankHit] = []
         if self.pdq is not None:
             hits = self.pdq.search(hashes_from_hex(hashes.pdq_dihedral))
-            for row, variant, distance in zip(hits.rows, hits.queries, hits.distances, strict=True):
+            for row, query, distance in zip(hits.rows, hits.queries, hits.distances, strict=True):
                 entry_id, value, label = self.pdq_entries[row]
                 found.append(
                     self._hit(
@@ -50,9 +57,21 @@ class _BankIndex:
                         value,
                         label,
                         int(distance),
-                        DIHEDRAL_MATCH_NAMES[variant],
+                        DIHEDRAL_MATCH_NAMES[query % DIHEDRAL],
                     )
                 )
+        if self.vpdq is not None and isinstance(hashes, VideoHashes):
+            for match in self.vpdq.search(hashes):
+                entry_id, value, label = self.vpdq_entries[match.row]
+                hit = self._hit(
+                    HashKind.VPDQ,
+                    entry_id,
+                    value,
+                    label,
+                    match.distance,
+                    DIHEDRAL_MATCH_NAMES[match.variant],
+                )
+                found.append(hit.with_shares(match.query_percent, match.compared_percent))
         for kind, exact in EXACT_KINDS:
             if kind in self.exact:
                 index, entries = self.exact[kind]
@@ -85,18 +104,24 @@ class _BankIndex:
 
 def _load_bank(session: Session, bank: HashBank) -> _BankIndex:
     rows: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    videos = []
     query = (
-        select(HashEntry.kind, HashEntry.id, HashEntry.value, HashEntry.label)
+        select(HashEntry.kind, HashEntry.id, HashEntry.value, HashEntry.label, HashEntry.frames)
         .where(HashEntry.bank_id == bank.id)
         .order_by(HashEntry.id)
     )
-    for kind, entry_id, value, label in session.execute(query):
+    for kind, entry_id, value, label, frames in session.execute(query):
         rows[kind].append((entry_id, value, label))
+        if kind == HashKind.VPDQ.value:
+            videos.append(parse_frames(str(frames)))
     index = _BankIndex(bank)
     pdq_rows = rows.get(HashKind.PDQ.value, [])
     if pdq_rows:
         index.pdq_entries = pdq_rows
         index.pdq = PdqIndex(hashes_from_hex(v for _, v, _ in pdq_rows), bank.pdq_threshold)
+    if videos:
+        index.vpdq_entries = rows[HashKind.VPDQ.value]
+        index.vpdq = VpdqIndex(videos)
     for kind, exact in EXACT_KINDS:
         digest_rows = rows.get(kind.value, [])
         if digest_rows:
@@ -126,7 +151,7 @@ class HashMatcher:
                 indexes.append(_load_bank(session, bank))
         return cls(indexes)
 
-    def match(self, hashes: ImageHashes) -> MatchResult:
+    def match(self, hashes: MediaHashes) -> MatchResult:
         hits: list[BankHit] = []
         allow_hits: list[BankHit] = []
         for index in self._banks:

@@ -179,12 +179,25 @@ class PdqIndex:
 
         Pass the 8 dihedral hashes of an image to also catch its flipped and rotated copies.
         """
+        return _closest_per_row(*self._pairs(queries, threshold))
+
+    def search_pairs(self, queries: HashArray, threshold: int | None = None) -> PdqHits:
+        """Every (bank hash, query hash) pair within `threshold`: a video's frames need to
+        know each query frame that matched, not only the closest one per bank hash."""
+        rows, query_of, distances = self._pairs(queries, threshold)
+        # A hash near a query shares a bucket with it in several regions: keep each pair once.
+        _, first = np.unique(rows * len(queries) + query_of, return_index=True)
+        return PdqHits(rows[first], query_of[first], distances[first])
+
+    def _pairs(
+        self, queries: HashArray, threshold: int | None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         limit = self.threshold if threshold is None else threshold
         if limit > self.threshold:
             raise ValueError(f"the index was built for distances ≤ {self.threshold}")
         empty = np.empty(0, dtype=np.int64)
         if len(self._hashes) == 0 or len(queries) == 0:
-            return PdqHits(empty, empty, empty)
+            return empty, empty, empty
         queries = np.ascontiguousarray(queries, dtype=np.uint8).reshape(-1, HASH_BYTES)
         bits = self.layout.region_bits
         # keys[q, region, probe]: the bucket numbers to read, already offset to their region.
@@ -199,7 +212,7 @@ class PdqIndex:
         starts, lengths = starts[nonempty], lengths[nonempty]
         total = int(lengths.sum())
         if total == 0:
-            return PdqHits(empty, empty, empty)
+            return empty, empty, empty
         # Expand the bucket ranges into one flat array of positions in self._ids.
         run_starts = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - run_starts, lengths) + np.arange(total, dtype=np.int64)
@@ -210,7 +223,7 @@ class PdqIndex:
         )
         distances = _distances(xor)
         keep = np.flatnonzero(distances <= limit)
-        return _closest_per_row(candidates[keep], query_of[keep], distances[keep].astype(np.int64))
+        return candidates[keep], query_of[keep], distances[keep].astype(np.int64)
 
     def brute_force(self, queries: HashArray, threshold: int | None = None) -> PdqHits:
         """The same answer by comparing with every hash: the reference the tests check against."""

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from threatexchange.signal_type.signal_base import SignalType as TeSignalType
 
-from childsafe.hashbanks.hash_kinds import md5, pdq, sha256
+from childsafe.hashbanks.hash_kinds import md5, pdq, sha256, vpdq
 from childsafe.hashbanks.hash_kinds.spec import HashKindSpec
 
 
@@ -27,9 +27,10 @@ class HashKind(StrEnum):
     PDQ = pdq.SPEC
     MD5 = md5.SPEC
     SHA256 = sha256.SPEC
+    VPDQ = vpdq.SPEC
 
     @property
-    def threatexchange(self) -> type[TeSignalType]:
+    def threatexchange(self) -> type[TeSignalType] | None:
         return self.spec.threatexchange
 
 
@@ -52,9 +53,13 @@ def parse_kind(name: str) -> HashKind:
 
 
 def normalise(kind: HashKind, value: str) -> str:
-    """Lower-case hex, checked by threatexchange's validator for that signal type."""
+    """Lower-case hex (vPDQ: its signal string), checked by threatexchange's validator for that
+    signal type or the kind's own."""
     cleaned = value.strip().lower()
     try:
+        if kind.spec.validate is not None:
+            return kind.spec.validate(cleaned)
+        assert kind.threatexchange is not None, f"{kind.value} names no validator"
         return str(kind.threatexchange.validate_signal_str(cleaned))
     except ValueError as error:
-        raise InvalidHash(f"{value!r} is not a valid {kind.value} hash: {error}") from error
+        raise InvalidHash(f"{value[:80]!r} is not a valid {kind.value} hash: {error}") from error

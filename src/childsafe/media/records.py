@@ -14,6 +14,7 @@ class IncomingMedia:
     recipient_ids: tuple[str, ...]
     sent_at: datetime
     data: bytes
+    space_id: str | None = None  # the space it was posted in, if any (counts to its rating)
 
 
 class MediaError(Exception):

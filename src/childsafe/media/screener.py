@@ -1,5 +1,8 @@
 """The media path: decode, hash, match, detect nudity, apply policy, store; one transaction.
 
+Images and videos (`video.py`: vPDQ frames, the nudity detector on a few sampled frames) take
+the same path once decoded.
+
 A known-hash match (not covered by the allow-list) always opens or updates the sender's case
 (contract C, source "hash_match") and seals evidence in the same transaction as the stored
 image, whatever verdict the policy gives: preserving evidence is not a policy choice.
@@ -11,8 +14,10 @@ import json
 import logging
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,15 +26,20 @@ from sqlalchemy.orm.attributes import flag_modified
 from childsafe.accounts import UnknownAccount
 from childsafe.cases.evidence import seal_evidence
 from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.events import emit
+from childsafe.hashbanks.hash_kinds.vpdq import signal_string
 from childsafe.hashbanks.hits import BankHit, MatchResult
-from childsafe.hashbanks.matcher import MatcherCache
+from childsafe.hashbanks.matcher import MatcherCache, MediaHashes
+from childsafe.hashbanks.vpdq_index import VideoHashes
 from childsafe.media.records import IncomingMedia, MediaConflict
 from childsafe.media.signals import media_signals
+from childsafe.media.video import decode_video, sniff_video
 from childsafe.model import AgeBand, Participant, victim_ids
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.policy import Match, Policy
-from childsafe.signals.image_hash import ImageHashes, decode_image, hash_image
+from childsafe.signals.image_hash import decode_image, hash_image
 from childsafe.signals.nudity import NudityDetector, NudityResult
+from childsafe.spaces import SpaceActivity, record_activity
 from childsafe.store.db import Database
 from childsafe.store.tables.hashbanks import HashMatch, StoredMedia
 from childsafe.store.tables.service import Account, Connection
@@ -38,6 +48,8 @@ log = logging.getLogger("childsafe.media")
 
 Answer = dict[str, Any]
 EVIDENCE_FILE = "image_hash_match.json"
+# A space's rating counts an image as nude at the score the shipped rules act on.
+NUDE_SCORE = 0.5
 
 
 class MediaScreener:
@@ -54,9 +66,32 @@ class MediaScreener:
         self.matchers = matchers or MatcherCache()
 
     def screen(self, media: IncomingMedia) -> Answer:
-        """Raises NotAnImage / BrokenImage (bad bytes), UnknownAccount, MediaConflict."""
-        decoded = decode_image(media.data)
-        hashes = hash_image(media.data, decoded)
+        """Raises NotAnImage / BrokenImage (bad bytes; the video errors are their subclasses),
+        UnknownAccount, MediaConflict."""
+        container = sniff_video(media.data)
+        if container is not None:
+            video = decode_video(media.data, container)
+            return self._screen(
+                media,
+                _Decoded(
+                    video.content_type,
+                    (video.width, video.height),
+                    video.hashes,
+                    video.nudity_frames,
+                    video.nudity_scale,
+                ),
+            )
+        image = decode_image(media.data)
+        hashes = hash_image(media.data, image)
+        return self._screen(
+            media,
+            _Decoded(
+                image.content_type, (image.width, image.height), hashes, (image.image,), image.scale
+            ),
+        )
+
+    def _screen(self, media: IncomingMedia, decoded: _Decoded) -> Answer:
+        hashes = decoded.hashes
         with self.database.session() as session:
             stored = self._already_answered(session, media, hashes)
             if stored is not None:
@@ -65,18 +100,14 @@ class MediaScreener:
         matches = self.matchers.get(self.database).match(hashes)
         # Nudity only changes what a child sees, so adult-only chats skip the model.
         to_child = any(AgeBand(r.age_band).is_child for r in recipients)
-        nudity = (
-            self.nudity.detect(decoded.image).scaled(decoded.scale)
-            if self.nudity and to_child
-            else None
-        )
+        nudity = self._nudity(decoded) if to_child else None
         try:
             with self.database.session() as session:
                 return self._decide_and_store(
                     session,
                     media,
                     decoded.content_type,
-                    (decoded.width, decoded.height),
+                    decoded.size,
                     hashes,
                     sender,
                     recipients,
@@ -93,8 +124,15 @@ class MediaScreener:
                 ) from error
             return stored
 
+    def _nudity(self, decoded: _Decoded) -> NudityResult | None:
+        """The detector's most certain finding over the picture (a video's sampled frames)."""
+        if self.nudity is None:
+            return None
+        results = [self.nudity.detect(picture) for picture in decoded.pictures]
+        return max(results, key=lambda r: r.score).scaled(decoded.scale)
+
     def _already_answered(
-        self, session: Session, media: IncomingMedia, hashes: ImageHashes
+        self, session: Session, media: IncomingMedia, hashes: MediaHashes
     ) -> Answer | None:
         existing = session.get(StoredMedia, media.id)
         if existing is None:
@@ -119,7 +157,7 @@ class MediaScreener:
         media: IncomingMedia,
         content_type: str,
         size: tuple[int, int],
-        hashes: ImageHashes,
+        hashes: MediaHashes,
         sender: Account,
         recipients: Sequence[Account],
         matches: MatchResult,
@@ -156,6 +194,7 @@ class MediaScreener:
             sha256=hashes.sha256,
             pdq=hashes.pdq,
             pdq_quality=hashes.pdq_quality,
+            vpdq=_signal(hashes),
             content=media.data,
             verdict=decision.verdict.value,
             response=answer,
@@ -164,6 +203,14 @@ class MediaScreener:
         )
         session.add(record)
         session.flush()
+        if media.space_id is not None:
+            activity = SpaceActivity(
+                media.space_id,
+                record.sent_at,
+                nudity=nudity is not None and nudity.score >= NUDE_SCORE,
+                known_abuse=bool(matches.hits),
+            )
+            record_activity(session, [activity])
         if matches.hits:
             self._preserve(session, record, recipients, matches.hits, answer)
             # The answer dict was mutated in place after the flush: tell the ORM to rewrite it.
@@ -218,6 +265,43 @@ class MediaScreener:
         bundle = seal_evidence(session, case_id, extra_files=extra_files)
         answer["case_id"] = case_id
         answer["evidence_bundle_id"] = bundle.id
+        emit(
+            session,
+            "media.match",
+            {
+                "media_id": record.id,
+                "conversation_id": record.conversation_id,
+                "sender_id": record.sender_id,
+                "recipient_ids": record.recipient_ids,
+                "verdict": answer["verdict"],
+                # Which banks matched and how closely; the hashes stay with the evidence.
+                "matches": [
+                    {
+                        "match_id": row.id,
+                        "bank": hit.bank_name,
+                        "kind": hit.kind,
+                        "distance": hit.distance,
+                    }
+                    for row, hit in zip(rows, hits, strict=True)
+                ],
+                "case_id": case_id,
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    """What the path needs of a decoded image or video."""
+
+    content_type: str
+    size: tuple[int, int]  # as sent
+    hashes: MediaHashes
+    pictures: tuple[Image.Image, ...]  # what the nudity detector looks at
+    scale: float  # sent pixels per pixel of the pictures
+
+
+def _signal(hashes: MediaHashes) -> str | None:
+    return signal_string(hashes.frames) if isinstance(hashes, VideoHashes) else None
 
 
 def _connected_to(session: Session, sender_id: str, recipient_ids: Sequence[str]) -> set[str]:
@@ -270,4 +354,6 @@ def _evidence(record: StoredMedia, answer: Answer) -> str:
         "verdict": answer["verdict"],
         "hash_matches": answer["hash_matches"],
     }
+    if record.vpdq is not None:
+        document["vpdq"] = record.vpdq
     return json.dumps(document, indent=2, sort_keys=True) + "\n"

@@ -2,11 +2,10 @@
 
 from threatexchange.signal_type.md5 import VideoMD5Signal
 
-from childsafe.hashbanks.hash_kinds.spec import ExactDigest, HashKindSpec
-from childsafe.signals.image_hash import ImageHashes
+from childsafe.hashbanks.hash_kinds.spec import ExactDigest, FileDigests, HashKindSpec
 
 
-def _of_image(hashes: ImageHashes) -> str:
+def _of_image(hashes: FileDigests) -> str:
     return hashes.md5
 
 

@@ -52,9 +52,11 @@ class HashEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     bank_id: Mapped[str] = mapped_column(ID, ForeignKey("hash_banks.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(8))  # pdq | md5 | sha256
-    value: Mapped[str] = mapped_column(String(64))  # lower-case hex
+    kind: Mapped[str] = mapped_column(String(8))  # pdq | md5 | sha256 | vpdq
+    value: Mapped[str] = mapped_column(String(64))  # lower-case hex (vpdq: SHA-256 of frames)
     label: Mapped[str | None] = mapped_column(String(500))  # the source's id or tags
+    # vpdq only: the video's frames, threatexchange's signal string (hashbanks_0004).
+    frames: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -76,7 +78,9 @@ class StoredMedia(Base):
     md5: Mapped[str] = mapped_column(String(32))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     pdq: Mapped[str] = mapped_column(String(64))
-    pdq_quality: Mapped[int] = mapped_column(Integer)
+    pdq_quality: Mapped[int] = mapped_column(Integer)  # a video's: its first good frame's
+    # A video's vPDQ frames, threatexchange's signal string (hashbanks_0004); NULL for images.
+    vpdq: Mapped[str | None] = mapped_column(Text)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     verdict: Mapped[str] = mapped_column(String(8))
     # The whole answer we returned (verdict, reasons, matches, nudity, notice, case id).
