@@ -7,6 +7,7 @@ on every handler `childsafe serve` logs through, makes sure no other string slip
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -36,3 +37,19 @@ def escape_controls_in(*loggers: logging.Logger) -> None:
     for logger in loggers:
         for handler in logger.handlers:
             handler.addFilter(EscapeControlCharacters())
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object a line (`--log-json`): time, level, logger, message, and the
+    traceback when there is one; json.dumps escapes every control character."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

@@ -18,6 +18,7 @@ from childsafe.api.errors import MAX_BODY_BYTES, database_down, error_responses,
 from childsafe.api.fields import IsoDatetime, PlatformId
 from childsafe.model.clock import as_utc
 from childsafe.runtime.messages import message_screener
+from childsafe.runtime.metrics import record_answer
 from childsafe.screening import (
     Answer,
     IncomingMessage,
@@ -46,6 +47,10 @@ class MessageIn(BaseModel):
     recipient_ids: list[PlatformId] = Field(min_length=1, max_length=50)
     text: str = Field(max_length=5_000)
     sent_at: IsoDatetime = Field(description="ISO 8601; without a zone it is taken as UTC")
+    space_id: PlatformId | None = Field(
+        default=None,
+        description="the space it was sent in (PUT /v1/spaces/{id}); counts to its rating",
+    )
 
     @model_validator(mode="after")
     def _recipients_are_others(self) -> MessageIn:
@@ -54,6 +59,18 @@ class MessageIn(BaseModel):
         if len(set(self.recipient_ids)) != len(self.recipient_ids):
             raise ValueError("recipient_ids must not repeat an account")
         return self
+
+    def incoming(self) -> IncomingMessage:
+        """The message as the screener takes it."""
+        return IncomingMessage(
+            id=self.id,
+            conversation_id=self.conversation_id,
+            sender_id=self.sender_id,
+            recipient_ids=tuple(self.recipient_ids),
+            text=self.text,
+            sent_at=as_utc(self.sent_at),
+            space_id=self.space_id,
+        )
 
 
 @router.post("", response_model=Answer, responses=error_responses(404, 409, 503))
@@ -65,16 +82,8 @@ async def post_message(body: MessageIn, request: Request, _key: IngestKey) -> An
 
 
 async def _screen(app: Any, body: MessageIn) -> Answer:
-    message = IncomingMessage(
-        id=body.id,
-        conversation_id=body.conversation_id,
-        sender_id=body.sender_id,
-        recipient_ids=tuple(body.recipient_ids),
-        text=body.text,
-        sent_at=as_utc(body.sent_at),
-    )
     try:
-        return await message_screener(app.state).screen_async(message)
+        answer = await message_screener(app.state).screen_async(body.incoming())
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
     except MessageIdReused as error:
@@ -85,6 +94,8 @@ async def _screen(app: Any, body: MessageIn) -> Answer:
         raise HTTPException(500, error.message) from error
     except ScreeningUnavailable as error:
         raise HTTPException(503, f"{error}; retry (nothing was acknowledged)") from error
+    record_answer(answer, "http")
+    return answer
 
 
 _MESSAGE_IN = TypeAdapter(MessageIn)

@@ -14,9 +14,19 @@ import uvicorn.config
 
 from childsafe.api.app import create_app
 from childsafe.cli.arguments import whole_number
+from childsafe.cli.operations import add_operations_options, configure_logging, start_operations
+from childsafe.cli.worker import add_stream_options, stream_layout
+from childsafe.events.delivery import DeliveryPolicy
 from childsafe.log_lines import escape_controls_in
-from childsafe.runtime.settings import SCREENING_MODES, configure_purge, configure_screening
+from childsafe.runtime.messages import use_message_path
+from childsafe.runtime.settings import (
+    SCREENING_MODES,
+    configure_purge,
+    configure_screening,
+    configure_webhooks,
+)
 from childsafe.store.db import Database
+from childsafe.streaming.bridge import StreamBridge
 
 SWITCH_INTERVAL_S = 0.0005
 
@@ -43,6 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(default 24; 0 turns it off)",
     )
     add_screening_options(parser)
+    parser.add_argument(
+        "--stream",
+        metavar="NATS_URL",
+        help="screen on the NATS JetStream workers (`childsafe worker`): POST /v1/messages "
+        "publishes to the stream and awaits the verdict",
+    )
+    add_stream_options(parser)
+    add_operations_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -66,9 +84,7 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    escape_controls_in(logging.getLogger())
+    configure_logging(args)
     # The event loop and the batcher thread share the GIL. With the default 5 ms switch
     # interval, a thread waking from a pipe or database wait can wait up to 5 ms for the
     # loop to let go; a shorter interval keeps that hand-over quick.
@@ -78,6 +94,11 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(database)
     configure_screening(app.state, args.screening, args.screening_processes)
     configure_purge(app.state, timedelta(hours=args.purge_every) if args.purge_every else None)
+    configure_webhooks(app.state, DeliveryPolicy.from_environment())
+    bridge = StreamBridge(args.stream, stream_layout(args)) if args.stream else None
+    if bridge is not None:
+        use_message_path(app.state, bridge)
+    start_operations(args, database, (lambda: bridge.connected) if bridge else None)
 
     config = uvicorn.Config(
         app,
@@ -97,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
     escape_controls_in(logging.getLogger("uvicorn"), logging.getLogger("uvicorn.access"))
     server = uvicorn.Server(config)
     _announce_url_when_listening(server, database)
+    if bridge is not None:
+        _connect_on_startup(server, bridge)
     server.run()
     database.dispose()
     return 0
@@ -125,3 +148,14 @@ def _announce_url_when_listening(server: uvicorn.Server, database: Database) -> 
         print(f"database: {database.engine.url.render_as_string(hide_password=True)}", flush=True)
 
     server.startup = startup_then_announce  # type: ignore[method-assign]
+
+
+def _connect_on_startup(server: uvicorn.Server, bridge: StreamBridge) -> None:
+    """Connect to NATS before the first request (and so before /readyz says ready)."""
+    startup = server.startup
+
+    async def connect_then_start(sockets: list | None = None) -> None:
+        await bridge.connect()
+        await startup(sockets=sockets)
+
+    server.startup = connect_then_start  # type: ignore[method-assign]

@@ -1,0 +1,105 @@
+"""`childsafe bench stream [--workers K] [--json]`: end-to-end messages/s and p50/p99 through
+NATS JetStream workers, 1 to K workers side by side, with the scaling efficiency."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+from childsafe.bench.databases import add_postgres_option, postgres_database
+from childsafe.bench.stream import StreamBench, add_pairs, bench_workers
+from childsafe.cli.arguments import seconds, whole_number
+from childsafe.cli.worker import DEFAULT_NATS_URL
+from childsafe.store.db import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "stream", help="publish -> verdict stored through NATS JetStream workers, 1..K workers"
+    )
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of results")
+    parser.add_argument(
+        "--workers", type=whole_number(1), default=2, help="measure 1 up to this many workers"
+    )
+    parser.add_argument(
+        "--nats", default=os.environ.get("NATS_URL", DEFAULT_NATS_URL), metavar="URL"
+    )
+    parser.add_argument("--partition-count", type=whole_number(1), default=4, metavar="N")
+    parser.add_argument(
+        "--seconds", type=seconds(allow_zero=False), default=10.0, help="measured seconds per run"
+    )
+    parser.add_argument(
+        "--warmup", type=seconds(allow_zero=True), default=3.0, help="unmeasured seconds first"
+    )
+    parser.add_argument(
+        "--in-flight",
+        type=whole_number(1),
+        default=512,
+        help="messages published and not yet answered, at most",
+    )
+    parser.add_argument(
+        "--pairs", type=whole_number(1), default=100, help="account pairs (conversations)"
+    )
+    parser.add_argument(
+        "--screening",
+        choices=("process", "thread"),
+        default="thread",
+        help="passed on to each worker (default thread, the worker's default)",
+    )
+    add_postgres_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.postgres_url or "postgres" not in args.postgres_url:
+        raise SystemExit("bench stream needs PostgreSQL: set DATABASE_URL or --postgres-url")
+    results: list[dict[str, Any]] = []
+    with postgres_database(args.postgres_url) as url:
+        database = Database(url)
+        database.migrate()
+        add_pairs(database, args.pairs)
+        database.dispose()
+        for workers in range(1, args.workers + 1):
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"{workers} worker(s), {args.seconds:g} s (load average before: {load}) ...",
+                flush=True,
+            )
+            results.append(
+                bench_workers(
+                    StreamBench(
+                        nats_url=args.nats,
+                        database_url=url,
+                        workers=workers,
+                        partitions=args.partition_count,
+                        seconds=args.seconds,
+                        warmup_seconds=args.warmup,
+                        in_flight=args.in_flight,
+                        pairs=args.pairs,
+                        screening=args.screening,
+                    )
+                )
+            )
+    single = results[0]["msgs_per_s"] or 1
+    for result in results:
+        result["scaling_efficiency"] = round(result["msgs_per_s"] / (result["workers"] * single), 2)
+    print()
+    print(
+        f"{'workers':>8}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'efficiency':>12}"
+        f"{'worker CPU ms/msg':>19}"
+    )
+    for r in results:
+        print(
+            f"{r['workers']:>8}{r['msgs_per_s']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
+            f"{r['scaling_efficiency']:>12}{r['worker_cpu_ms_per_msg']:>19}"
+        )
+    print(
+        f"PostgreSQL, {args.partition_count} partitions, {args.pairs} conversations, "
+        f"{args.in_flight} in flight, {os.cpu_count()} cores shared by workers, database, "
+        "NATS and this publisher"
+    )
+    if args.json:
+        print(json.dumps({"workers": results}))
+    return 0

@@ -1,0 +1,110 @@
+"""Who holds which partition: leases in a JetStream key-value bucket whose keys expire.
+
+Each worker writes `workers.<id>` (its heartbeat) and holds `partitions.<n>` for each
+partition it consumes; it renews both every tick (a compare-and-set on the key's revision,
+so a lease that expired and was taken by another worker is known lost at once). A key not
+renewed within the bucket's TTL expires: a worker that dies (SIGKILL, a lost machine) loses
+its heartbeat and its leases after at most TTL, and the others take its partitions at their
+next tick. Each worker aims at its fair share, ceil(partitions / live workers): one that
+holds more releases the rest after their batch is acknowledged (a worker joined); one that
+holds less takes free partitions (a worker left).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import zlib
+from collections.abc import Collection
+
+from nats.errors import Error as NatsError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js.kv import KeyValue
+
+WORKERS = "workers"
+PARTITIONS = "partitions"
+
+
+class PartitionLeases:
+    def __init__(self, bucket: KeyValue, worker_id: str, allowed: Collection[int], total: int):
+        self.bucket = bucket
+        self.worker_id = worker_id
+        self.allowed = sorted(allowed)
+        self.total = total
+        self.held: dict[int, int] = {}  # partition -> the lease key's revision
+        # Renewals run on their own schedule: a release must not race a renewal's revision.
+        self._lock = asyncio.Lock()
+
+    async def heartbeat(self) -> None:
+        await self.bucket.put(f"{WORKERS}.{self.worker_id}", self.worker_id.encode())
+
+    async def live_workers(self) -> int:
+        try:
+            keys = await self.bucket.keys()
+        except NoKeysError:
+            return 1
+        return max(1, sum(key.startswith(f"{WORKERS}.") for key in keys))
+
+    async def fair_share(self) -> int:
+        return math.ceil(self.total / await self.live_workers())
+
+    async def renew(self) -> list[int]:
+        """Renew every held lease; the partitions whose lease was lost."""
+        lost = []
+        async with self._lock:
+            for partition, revision in list(self.held.items()):
+                try:
+                    self.held[partition] = await self.bucket.update(
+                        self._key(partition), self.worker_id.encode(), last=revision
+                    )
+                except KeyWrongLastSequenceError:
+                    del self.held[partition]
+                    lost.append(partition)
+        return lost
+
+    async def acquire_free(self, wanted: int) -> list[int]:
+        """Take free partitions until `wanted` are held; the ones taken."""
+        taken = []
+        async with self._lock:
+            for partition in self._preference():
+                if len(self.held) >= wanted:
+                    break
+                if partition in self.held:
+                    continue
+                try:
+                    self.held[partition] = await self.bucket.create(
+                        self._key(partition), self.worker_id.encode()
+                    )
+                except (KeyWrongLastSequenceError, KeyNotFoundError):
+                    continue  # another worker holds it (or took it a moment ago)
+                taken.append(partition)
+        return taken
+
+    def surplus(self, wanted: int) -> list[int]:
+        """Held partitions beyond `wanted` (the highest first)."""
+        return sorted(self.held, reverse=True)[: max(0, len(self.held) - wanted)]
+
+    async def release(self, partition: int) -> None:
+        async with self._lock:
+            revision = self.held.pop(partition, None)
+            if revision is not None:
+                # A lease lost meanwhile is someone else's now: leave it alone.
+                with contextlib.suppress(KeyWrongLastSequenceError):
+                    await self.bucket.delete(self._key(partition), last=revision)
+
+    async def leave(self) -> None:
+        """Release everything and the heartbeat (a clean stop)."""
+        for partition in list(self.held):
+            await self.release(partition)
+        with contextlib.suppress(NatsError):
+            await self.bucket.delete(f"{WORKERS}.{self.worker_id}")
+
+    def _preference(self) -> list[int]:
+        # Each worker starts at a different partition, so joiners do not all race for one.
+        start = zlib.crc32(self.worker_id.encode()) % max(1, len(self.allowed))
+        return self.allowed[start:] + self.allowed[:start]
+
+    @staticmethod
+    def _key(partition: int) -> str:
+        return f"{PARTITIONS}.{partition}"
