@@ -21,6 +21,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	  echo "installing Debian chromium for the console's browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
+	@{ command -v cmake && pkg-config --exists libavcodec libavformat libswscale; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's ffmpeg -dev packages to build Meta's vpdq (video tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    pkg-config cmake libavcodec-dev libavformat-dev libavdevice-dev libavfilter-dev \
+	    libswscale-dev libswresample-dev libavutil-dev) \
+	  || echo "could not install ffmpeg -dev packages: the vpdq comparisons will be skipped"; }
+	$(BIN)/pip install --quiet -e '.[video-reference]' \
+	  || echo "vpdq did not build: the vpdq comparisons will be skipped"
 	touch $@ $(STAMP)
 
 run: $(STAMP)

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "audit.view"
     VIEW_TRANSPARENCY = "transparency.view"
     MANAGE_USERS = "users.manage"
+    MANAGE_WEBHOOKS = "webhooks.manage"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -54,7 +55,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_USERS, Permission.VIEW_TRANSPARENCY, Permission.VIEW_AUDIT}
+        {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_WEBHOOKS,
+            Permission.VIEW_TRANSPARENCY,
+            Permission.VIEW_AUDIT,
+        }
     ),
     Role.AUDITOR: frozenset({Permission.VIEW_AUDIT, Permission.VIEW_TRANSPARENCY}),
 }

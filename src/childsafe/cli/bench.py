@@ -10,8 +10,10 @@ import importlib
 
 BENCHMARKS: list[str] = [
     "childsafe.cli.bench_api",
+    "childsafe.cli.bench_stream",
     "childsafe.cli.bench_score",
     "childsafe.cli.bench_pdq",
+    "childsafe.cli.bench_video",
     "childsafe.cli.bench_media",
     "childsafe.cli.bench_console",
     "childsafe.cli.bench_transparency",

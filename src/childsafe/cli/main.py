@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 COMMANDS: list[str] = [
     "serve",
+    "worker",
     "apikey",
+    "webhook",
     "bench",
     "seed_demo",
     "cases",

@@ -22,6 +22,7 @@ Exporter = Annotated[Viewer, Depends(requires(Permission.EXPORT_REFERRAL))]
 AuditViewer = Annotated[Viewer, Depends(requires(Permission.VIEW_AUDIT))]
 FiguresViewer = Annotated[Viewer, Depends(requires(Permission.VIEW_TRANSPARENCY))]
 UserAdmin = Annotated[Viewer, Depends(requires(Permission.MANAGE_USERS))]
+WebhookAdmin = Annotated[Viewer, Depends(requires(Permission.MANAGE_WEBHOOKS))]
 
 CsrfField = Annotated[str | None, Form(alias="csrf_token")]
 

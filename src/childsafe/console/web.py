@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from childsafe import audit
 from childsafe.cases.roles import ROLE_TITLES, Permission, Role, allowed
+from childsafe.console.helplines import helplines
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import ConsoleSession, ConsoleUser
@@ -82,7 +83,12 @@ def page_refusal(status: int, title: str, words: str, path: str) -> Response:
     people: the child's report page must never show raw JSON."""
     page = templates.get_template("refused.html")
     return HTMLResponse(
-        page.render(title=title, words=words, report_page=path.startswith("/report")),
+        page.render(
+            title=title,
+            words=words,
+            report_page=path.startswith("/report"),
+            helplines=helplines(""),
+        ),
         status_code=status,
     )
 

@@ -165,6 +165,7 @@ def populate(
                 "id": f"{prefix}-act-{index:08d}",
                 "case_id": case_id,
                 "kind": KINDS[rng.randrange(len(KINDS))],
+                "actor": f"user:{prefix}-mod",
                 "actor_user_id": f"{prefix}-mod",
                 "reason": "load test",
                 "priority": priority,

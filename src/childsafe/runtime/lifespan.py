@@ -9,10 +9,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from childsafe.events.worker import WebhookWorker
 from childsafe.retention.purge import configured_window
 from childsafe.retention.schedule import PurgeSchedule
 from childsafe.runtime.messages import close_message_screener, message_screener
-from childsafe.runtime.settings import purge_every
+from childsafe.runtime.settings import purge_every, webhook_policy
 
 
 @asynccontextmanager
@@ -23,7 +24,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     purges = PurgeSchedule(app.state.database, every, configured_window()) if every else None
     if purges:
         purges.start()
+    delivery = webhook_policy(app.state)
+    webhooks = WebhookWorker(app.state.database, delivery) if delivery else None
+    if webhooks:
+        webhooks.start()
     yield
+    if webhooks:
+        webhooks.close()
     if purges:
         purges.close()
     close_message_screener(app.state)

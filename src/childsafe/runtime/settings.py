@@ -6,6 +6,8 @@
   `configure_screening`.
 - `purge_every`: run the retention purge at start and then at this interval; unset, never
   (tests, embedding). `childsafe serve` sets it with `configure_purge`.
+- `webhook_policy`: deliver webhooks from a worker thread with this policy; unset, no worker
+  (tests, embedding). `childsafe serve` sets it with `configure_webhooks`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 
 from starlette.datastructures import State
 
+from childsafe.events.delivery import DeliveryPolicy
 from childsafe.policy import Policy
 
 ScreeningMode = Literal["process", "thread"]
@@ -45,3 +48,13 @@ def configure_purge(state: State, every: timedelta | None) -> None:
 def purge_every(state: State) -> timedelta | None:
     every: timedelta | None = getattr(state, "purge_every", None)
     return every
+
+
+def configure_webhooks(state: State, policy: DeliveryPolicy | None) -> None:
+    """Fan out and deliver webhooks with `policy` while the app runs (None: never)."""
+    state.webhook_policy = policy
+
+
+def webhook_policy(state: State) -> DeliveryPolicy | None:
+    policy: DeliveryPolicy | None = getattr(state, "webhook_policy", None)
+    return policy

@@ -18,9 +18,10 @@ from childsafe.accounts import contact_gate
 from childsafe.cases.intake import CaseEvidence
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.conversations.explanation import PLAIN
+from childsafe.events.outbox import event_row
 from childsafe.model import AgeBand, Message, Participant, victim_ids
 from childsafe.model.clock import utcnow
-from childsafe.policy import Decision, Match, Policy
+from childsafe.policy import Decision, Match, Policy, Verdict
 from childsafe.screening.records import Answer, IncomingMessage, Reason, ReasonCue
 from childsafe.screening.signals import message_signals
 
@@ -49,6 +50,10 @@ class Decided:
     risk: float  # the conversation's risk after this message
     message_row: dict[str, Any]
     alert: RaisedAlert | None
+    # Outbox rows for the platform: the message held or blocked, the alert raised.
+    events: list[dict[str, Any]]
+    # The tactics this message showed (a space's rating counts them).
+    cues: tuple[str, ...] = ()
 
 
 def pair(a: str, b: str) -> tuple[str, str]:
@@ -118,7 +123,54 @@ def decide(
         "verdict": decision.verdict.value,
         "response": answer,
     }
-    return Decided(answer, risk_update.score, message_row, alert)
+    events = _events(message, decision.verdict, reasons, alert)
+    cues = tuple(sorted({c.name for c in risk_update.cues}))
+    return Decided(answer, risk_update.score, message_row, alert, events, cues)
+
+
+# The verdicts the platform must act on before it delivers, and the event that says so.
+VERDICT_EVENTS = {Verdict.HOLD: "message.held", Verdict.BLOCK: "message.blocked"}
+
+
+def _events(
+    message: IncomingMessage, verdict: Verdict, reasons: list[Reason], alert: RaisedAlert | None
+) -> list[dict[str, Any]]:
+    """What the platform learns of this message: ids and the rules' plain words, never the
+    text, the matched words or the excerpts its reasons carry for moderators."""
+    plain = [{"rule": r["rule"], "description": r["description"]} for r in reasons]
+    events = []
+    alert_id = alert.row["id"] if alert else None
+    if verdict in VERDICT_EVENTS:
+        events.append(
+            event_row(
+                VERDICT_EVENTS[verdict],
+                {
+                    "message_id": message.id,
+                    "conversation_id": message.conversation_id,
+                    "sender_id": message.sender_id,
+                    "recipient_ids": list(message.recipient_ids),
+                    "reasons": plain,
+                    "alert_id": alert_id,
+                },
+            )
+        )
+    if alert is not None:
+        events.append(
+            event_row(
+                "alert.raised",
+                {
+                    "alert_id": alert_id,
+                    "conversation_id": message.conversation_id,
+                    "message_id": message.id,
+                    "suspect_id": message.sender_id,
+                    "victim_ids": alert.row["victim_account_ids"],
+                    "priority": alert.row["priority"],
+                    "reasons": plain,
+                },
+                occurred_at=alert.row["created_at"],
+            )
+        )
+    return events
 
 
 def _alert(

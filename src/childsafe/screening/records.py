@@ -22,6 +22,7 @@ class IncomingMessage:
     recipient_ids: tuple[str, ...]
     text: str
     sent_at: datetime
+    space_id: str | None = None  # the group chat, server, channel... it was sent in, if any
 
 
 class ReasonCue(TypedDict):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError, StatementError
 
 from childsafe.accounts import UnknownAccount, effective_settings
 from childsafe.cases.intake import CaseEvidence, open_or_update_case
@@ -37,6 +38,7 @@ from childsafe.screening.records import (
     ScreeningUnavailable,
 )
 from childsafe.screening.storage import AnsweredRow, BatchReads, BatchWrites, storage_for
+from childsafe.spaces import SpaceActivity, record_activity, record_batch_activity
 from childsafe.store.db import Database
 
 log = logging.getLogger("childsafe.screening")
@@ -53,6 +55,7 @@ class _Writes(BatchWrites):
     """The batch's rows, plus the case intakes its alerts call for (after the rows)."""
 
     cases: list[CaseEvidence] = field(default_factory=list)
+    spaces: list[SpaceActivity] = field(default_factory=list)
 
 
 class Screener:
@@ -182,10 +185,15 @@ class Screener:
                     self._risk.get(message.conversation_id, 0.0), decided.risk
                 )
                 writes.messages.append(decided.message_row)
+                writes.events.extend(decided.events)
                 if decided.alert is not None:
                     writes.alerts.append(decided.alert.row)
                     writes.cases.append(decided.alert.case_evidence)
                 outcomes[message.id] = decided.answer
+                if message.space_id is not None:
+                    writes.spaces.append(
+                        SpaceActivity(message.space_id, message.sent_at, decided.cues)
+                    )
             self._write(writes, touched)
         # Every copy of an id (a retry, perhaps in this same batch) is held against the first,
         # stored before or first in this batch: the same message gets its answer.
@@ -263,12 +271,20 @@ class Screener:
             # One statement is its own transaction: no BEGIN and COMMIT round trips.
             with self._autocommit.connect() as connection:
                 self.storage.write(connection, writes)
+            if writes.spaces:
+                with _space_ratings_are_statistics():
+                    record_batch_activity(self.database, writes.spaces)
         else:
             with self.database.session() as session:
                 self.storage.write(session.connection(), writes)
                 if intake_in_line:
                     for case in writes.cases:
                         open_or_update_case(session, case)
+                if writes.spaces:
+                    # In the batch's commit (a second one would double its cost on SQLite),
+                    # behind a savepoint: a failure here never fails the messages.
+                    with _space_ratings_are_statistics(), session.begin_nested():
+                        record_activity(session, writes.spaces)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
 
@@ -284,6 +300,15 @@ class Screener:
             conversation_id, _ = self._loaded.popitem(last=False)
             self.tracker.forget(conversation_id)
             self._risk.pop(conversation_id, None)
+
+
+@contextmanager
+def _space_ratings_are_statistics() -> Iterator[None]:
+    """A space's counters never fail or hold back a batch's answers: an error is logged."""
+    try:
+        yield
+    except SQLAlchemyError:
+        log.exception("space ratings not updated for a batch (its messages are stored)")
 
 
 def _copy_of(

@@ -3,4 +3,4 @@
 To add an area: write `tables/<area>.py` and import it here.
 """
 
-from childsafe.store.tables import cases, hashbanks, service  # noqa: F401
+from childsafe.store.tables import cases, events, hashbanks, service, spaces  # noqa: F401

@@ -1,5 +1,6 @@
 """Cases area tables: cases and what they merge, children's reports, moderator actions and
-referrals, the hash-chained audit log, sealed evidence bundles, console users and sessions."""
+referrals, the hash-chained audit log, sealed evidence bundles, console users and sessions,
+reviews of held messages and users' appeals."""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ class Case(Base):
             "first_action_seconds",
             "first_action_within_sla",
         ),
+        # Triage: the other queue orders, and "my cases".
+        # (first_action_at: "past its SLA with no decision" is counted from the index alone)
+        Index("ix_cases_status_due", "status", "sla_due_at", "first_action_at"),
+        Index("ix_cases_status_opened", "status", "opened_at"),
+        Index("ix_cases_status_activity", "status", "last_activity_at"),
+        Index("ix_cases_assignee", "assigned_to", "status"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -71,6 +78,9 @@ class Case(Base):
     first_action_seconds: Mapped[float | None] = mapped_column(Float)
     first_action_within_sla: Mapped[bool | None] = mapped_column(Boolean)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who works the case (triage: claim, assign, escalate); NULL when nobody has it.
+    assigned_to: Mapped[str | None] = mapped_column(ID, ForeignKey("console_users.id"))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -127,13 +137,44 @@ class CaseAction(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    actor_user_id: Mapped[str] = mapped_column(ID, ForeignKey("console_users.id"))
+    # Who decided, as the audit log names them: user:<id> (console) or api:<key id> (API);
+    # actor_user_id is set for console users only.
+    actor: Mapped[str] = mapped_column(ID)
+    actor_user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("console_users.id"))
     reason: Mapped[str] = mapped_column(Text)
     # Snapshot for transparency figures: the case's priority/severity when the action was taken.
     priority: Mapped[str] = mapped_column(String(4))
     severity: Mapped[str] = mapped_column(String(32))
     # Whether a detector (rather than a user report) brought the case to us.
     automated_detection: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the decision itself was taken by automated means (a platform's tool over the
+    # API says so); console decisions are human (DSA transparency counts both).
+    automated_decision: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseNote(Base):
+    """An internal note a moderator left on a case (never shown outside the console)."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.id"), index=True)
+    author_user_id: Mapped[str] = mapped_column(ID, ForeignKey("console_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SavedView(Base):
+    """A queue filter a moderator named and kept: the queue's query string, re-encoded."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_views_user_name"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("console_users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -235,3 +276,52 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HeldMessageReview(Base):
+    """A moderator's review of a message the policy held: released (delivered) or confirmed
+    (stays withheld). A message without a review is still waiting for one."""
+
+    __tablename__ = "held_message_reviews"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    message_id: Mapped[str] = mapped_column(ID, ForeignKey("messages.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # released | confirmed
+    reviewed_by: Mapped[str] = mapped_column(ID)  # user:<id> | api:<key id>
+    reviewer_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Appeal(Base):
+    """A user's complaint against a decision about them (DSA Art. 20): a case decision or an
+    automated hold of their message, forwarded by the platform, decided by someone else than
+    whoever took the original decision."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        Index("ix_appeals_queue", "status", "received_at"),
+        Index("ix_appeals_decided", "decided_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ID, ForeignKey("accounts.id"))
+    subject_type: Mapped[str] = mapped_column(String(16))  # decision | held_message
+    subject_id: Mapped[str] = mapped_column(ID)  # a case action id or a message id
+    case_id: Mapped[str | None] = mapped_column(ID, ForeignKey("cases.id"))
+    # What was appealed, for the figures: the decision's kind, or "automated_hold".
+    ground: Mapped[str] = mapped_column(String(32))
+    # Against a decision of automated detection (Ofcom ICU D11 complaints).
+    against_automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_decider: Mapped[str] = mapped_column(ID)  # user:<id> | api:<key id> | system
+    statement: Mapped[str] = mapped_column(Text)  # the user's own words
+    contact_preference: Mapped[str | None] = mapped_column(String(32))
+    api_key_id: Mapped[str] = mapped_column(ID)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | decided
+    outcome: Mapped[str | None] = mapped_column(String(16))  # upheld | reversed | modified
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(ID)
+    decided_by_name: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_seconds: Mapped[float | None] = mapped_column(Float)
