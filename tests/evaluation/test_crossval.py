@@ -18,8 +18,8 @@ from childsafe.evaluation.crossval import (
 from childsafe.evaluation.streaming import AuthorStream
 
 ROWS = {
-    "german": ['1,"[\'hallo\', \'hi, wie alt bist du?\']",1', "2,\"['na', 'was machst du']\",0"],
-    "dutch": ['1,"[\'hallo\', \'hoi, hoe oud ben je?\']",1', "2,\"['hoi', 'wat doe je']\",0"],
+    "german": ["1,\"['hallo', 'hi, wie alt bist du?']\",1", "2,\"['na', 'was machst du']\",0"],
+    "dutch": ["1,\"['hallo', 'hoi, hoe oud ben je?']\",1", "2,\"['hoi', 'wat doe je']\",0"],
 }
 
 
