@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from childsafe.api.auth import create_api_key
+from childsafe.bench.events import held_messages_webhook
 from childsafe.bench.load import Scenario
 from childsafe.store.db import Database
 
@@ -162,6 +163,7 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
 def bench_backend(url: str, options: Any) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
+        held_messages_webhook(url, options.webhook_sleep) as webhook,
         server(
             url, Path(folder) / "server.log", options.screening, options.screening_processes
         ) as (base, key, pid),
@@ -177,4 +179,6 @@ def bench_backend(url: str, options: Any) -> dict[str, Any]:
         result["server_cpu_ms_per_msg"] = round(1000 * (cpu_seconds(pid) - server_cpu) / sent, 3)
         client = (after.ru_utime + after.ru_stime) - (client_cpu.ru_utime + client_cpu.ru_stime)
         result["client_cpu_ms_per_msg"] = round(1000 * client / sent, 3)
+        if webhook is not None:
+            result["held_events_at_webhook"] = len(webhook.at)
         return result

@@ -17,6 +17,7 @@ BENCHMARKS: list[str] = [
     "childsafe.cli.bench_media",
     "childsafe.cli.bench_console",
     "childsafe.cli.bench_transparency",
+    "childsafe.cli.bench_events",
 ]
 
 

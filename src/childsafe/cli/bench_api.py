@@ -39,6 +39,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="every conversation in a space of its own (what the space ratings cost)",
     )
+    parser.add_argument(
+        "--webhook-sleep",
+        type=seconds(allow_zero=True),
+        default=0.0,
+        metavar="SECONDS",
+        help="subscribe a local receiver to message.held that sleeps SECONDS before answering "
+        "each delivery (what a slow platform costs the message path; default 0: none)",
+    )
     add_screening_options(parser)  # passed on to `childsafe serve`
     add_postgres_option(parser)
     parser.set_defaults(func=run)
@@ -72,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         f"load: {args.concurrency} keep-alive connections, {args.seconds:g} s per backend, "
         f"screening in a {args.screening}"
     )
+    for name, r in results.items():
+        if "held_events_at_webhook" in r:
+            say(
+                f"{name}: {r['held_events_at_webhook']} message.held events reached the webhook "
+                f"receiver, which sleeps {args.webhook_sleep:g} s on each"
+            )
     if args.json:
         keys = (
             "msgs_per_s",
@@ -81,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             "messages",
             "ok",
             "server_cpu_ms_per_msg",
+            "held_events_at_webhook",
         )
-        print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}))
+        print(json.dumps({name: {k: r[k] for k in keys if k in r} for name, r in results.items()}))
     return 0

@@ -39,6 +39,7 @@ FAN_OUT_BATCH = 500
 STATUSES = ("pending", "delivered", "dead")
 MAX_AGE_ENV = "CHILDSAFE_WEBHOOK_MAX_AGE_HOURS"
 TIMEOUT_ENV = "CHILDSAFE_WEBHOOK_TIMEOUT_SECONDS"
+LEASE_MARGIN_ENV = "CHILDSAFE_WEBHOOK_LEASE_MARGIN_SECONDS"
 USER_AGENT = "childsafe-webhooks/1"
 
 
@@ -50,18 +51,21 @@ class DeliveryPolicy:
     max_age: timedelta = timedelta(hours=24)
     first_retry: timedelta = timedelta(seconds=5)
     longest_wait: timedelta = timedelta(hours=1)
+    # Slack beyond two timeouts before a killed worker's attempts may be claimed again.
+    lease_margin: timedelta = timedelta(seconds=30)
 
     @classmethod
     def from_environment(cls) -> DeliveryPolicy:
         return cls(
             timeout=timedelta(seconds=float(os.environ.get(TIMEOUT_ENV, "10"))),
             max_age=timedelta(hours=float(os.environ.get(MAX_AGE_ENV, "24"))),
+            lease_margin=timedelta(seconds=float(os.environ.get(LEASE_MARGIN_ENV, "30"))),
         )
 
     @property
     def lease(self) -> timedelta:
         """How long a claimed attempt is left to its worker before another may take it."""
-        return self.timeout * 2 + timedelta(seconds=30)
+        return self.timeout * 2 + self.lease_margin
 
     def retry_delay(self, failures: int) -> timedelta:
         """Full jitter: anywhere from now up to first_retry * 2^(failures-1), capped."""
