@@ -214,3 +214,32 @@ def test_a_sender_who_deceives_about_their_age_counts_as_an_adult(tracker: RiskT
     )
     assert "deceived" not in adults[-1].explanation()[0]
     assert adults[-1].score < posing[-1].score
+
+
+def test_stages_count_in_any_order(tracker: RiskTracker) -> None:
+    """Offenders reorder the stages. Toward a child, asking the child's age and then for a
+    move to another app reaches two stages just as the textbook order (isolation before
+    risk assessment) does, and scores the same; among unknown ages only the textbook order
+    counts as progression."""
+    textbook = ["add me on snapchat", "how old r u"]
+    reordered = textbook[::-1]
+    scores = {}
+    for name, lines, who in (
+        ("textbook", textbook, ADULT_CHILD),
+        ("reordered", reordered, ADULT_CHILD),
+        ("one stage", ["dont tell ur mum ok", "add me on snapchat"], ADULT_CHILD),
+        ("textbook, unknown ages", textbook, [Participant("a"), Participant("k")]),
+        ("reordered, unknown ages", reordered, [Participant("a"), Participant("k")]),
+    ):
+        tracker.forget("c1")
+        scores[name] = feed(tracker, lines, who)[-1].score
+    # equal but for the older tactic having faded by one message
+    assert scores["reordered"] == pytest.approx(scores["textbook"], abs=0.01)
+    # secrecy (severity 0.8) outweighs age (0.5), yet one stage scores below two
+    assert scores["one stage"] < scores["reordered"]
+    assert scores["reordered, unknown ages"] < scores["textbook, unknown ages"]
+
+
+def test_isolating_the_child_is_a_tactic(tracker: RiskTracker) -> None:
+    update = feed(tracker, ["ur parents dont get u like i do tbh"], ADULT_CHILD)[0]
+    assert [c.name for c in update.cues] == ["isolation"]

@@ -20,6 +20,7 @@ EXAMPLES = {
     "payment_demand": "send $200 in gift cards",
     "countdown": "u have 15 minutes",
     "dares_self_harm": "prove ur loyalty",
+    "isolation": "ur parents dont get u, nobody understands u like i do",
 }
 # Invented, mild lines: each disguise of a tactic must still be found after normalisation.
 DISGUISED = {
@@ -84,6 +85,23 @@ def test_everyday_lines_are_not_modern_tactics(text: str) -> None:
 )
 def test_ordinary_chat_has_no_cues(text: str) -> None:
     assert detect_cues(text) == []
+
+
+# Invented, mild lines that share words with the isolation tactic and the newer secrecy,
+# risk-assessment and meeting phrases without being them.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i dont get it, can u explain the homework again",
+        "my parents dont get why i like this band lol",
+        "they dont understand the rules of cricket",
+        "you can always talk to me or ms hale about it",
+        "he doesnt deserve the trophy tbh",
+        "my mum works late on fridays so i get the bus",
+    ],
+)
+def test_look_alikes_are_not_isolation(text: str) -> None:
+    assert "isolation" not in {c.name for c in detect_cues(text)}
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,10 @@ from childsafe.signals.normalise import normalise
 # language code -> tactic -> invented lines that must be tagged with that tactic
 TACTIC_LINES: dict[str, dict[str, tuple[str, ...]]] = {
     "de": {
+        "isolation": (
+            "deine eltern verstehen dich einfach nicht",
+            "niemand versteht dich so wie ich",
+        ),
         "secrecy": (
             "das bleibt aber unter uns ok?",
             "sag es niemandem, versprochen?",
@@ -54,6 +58,7 @@ TACTIC_LINES: dict[str, dict[str, tuple[str, ...]]] = {
         "dares_self_harm": ("beweis uns deine loyalität", "niemand würde dich vermissen"),
     },
     "nl": {
+        "isolation": ("je ouders begrijpen je gewoon niet", "niemand begrijpt jou zoals ik"),
         "secrecy": (
             "dit blijft tussen ons, oké?",
             "zeg het tegen niemand he",
@@ -76,6 +81,7 @@ TACTIC_LINES: dict[str, dict[str, tuple[str, ...]]] = {
         "dares_self_harm": ("bewijs je loyaliteit aan ons", "niemand zou je missen"),
     },
     "fr": {
+        "isolation": ("tes parents te comprennent pas", "personne te comprend comme moi"),
         "secrecy": ("ça reste entre nous ok?", "dis-le à personne", "supprime la conv après"),
         "personal_info": ("t'as quel âge ?", "tu habites où"),
         "move_platform": ("ajoute-moi sur snap", "t'as insta ? donne-moi ton num"),
@@ -97,6 +103,7 @@ TACTIC_LINES: dict[str, dict[str, tuple[str, ...]]] = {
         "dares_self_harm": ("prouve-nous ta loyauté", "le monde serait mieux sans toi"),
     },
     "es": {
+        "isolation": ("tus padres no te entienden", "nadie te entiende como yo"),
         "secrecy": ("esto queda entre nosotros", "no le digas a nadie", "borra el chat"),
         "personal_info": ("cuantos años tienes?", "dónde vives"),
         "move_platform": ("agrégame a snap", "tienes whatsapp? pásame tu número"),
@@ -119,6 +126,7 @@ TACTIC_LINES: dict[str, dict[str, tuple[str, ...]]] = {
 # language code -> invented benign look-alikes: no tactic at all
 BENIGN_LINES: dict[str, tuple[str, ...]] = {
     "de": (
+        "Ich verstehe dich nicht, sprich bitte lauter.",
         "Wir lesen in der Schule ein Buch über ein Geheimnis.",
         "Mama, holst du mich um fünf vom Training ab?",
         "Bitte schaltet im Videounterricht die Mikrofone stumm.",
@@ -131,6 +139,7 @@ BENIGN_LINES: dict[str, tuple[str, ...]] = {
         "Was ich nicht weiß, steht im Lehrbuch auf Seite zehn.",
     ),
     "nl": (
+        "Ik begrijp je niet, kun je het nog eens uitleggen?",
         "We lezen op school een boek over een geheim.",
         "Mam, haal je me om vijf uur op van training?",
         "Lever je werkstuk vrijdag in bij de juf.",
@@ -141,6 +150,7 @@ BENIGN_LINES: dict[str, tuple[str, ...]] = {
         "De wereld is mooi vanaf de berg.",
     ),
     "fr": (
+        "Je ne comprends pas l'exercice, tu peux m'aider ?",
         "En classe on lit un livre sur un secret de famille.",
         "Maman, tu peux venir me chercher à cinq heures ?",
         "Envoyez-moi la photo du gâteau pour le site de l'école.",
@@ -152,6 +162,7 @@ BENIGN_LINES: dict[str, tuple[str, ...]] = {
         "Le temps passe vite en vacances.",
     ),
     "es": (
+        "No entiendo los deberes de mates, ¿me ayudas?",
         "En clase leemos un libro sobre un secreto de familia.",
         "Mamá, ¿me recoges a las cinco?",
         "Mándame la foto del pastel para la web del colegio.",

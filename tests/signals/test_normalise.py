@@ -12,6 +12,10 @@ from childsafe.signals import unicode_disguises
 from childsafe.signals.normalise import normalise, original_span
 
 DISGUISED = [
+    # phones' typographic apostrophes inside words; quotes around words stay
+    ("don’t tell ur mum", "don't tell ur mum"),
+    ("itʼs ours", "it's ours"),
+    ("she said ‘hi’", "she said ‘hi’"),
     # leetspeak and symbols inside words
     ("s3cr3t", "secret"),
     ("p1c", "pic"),
@@ -270,6 +274,7 @@ def _span_of(text: str, word: str) -> str:
         ("  HELLO   there  ", "hello there", "HELLO   there"),
         ("İstanbul s3cr3t", "secret", "s3cr3t"),
         ("Ｓｅｃｒｅｔ\u200b 🤫", "secret", "Ｓｅｃｒｅｔ"),
+        ("don\u2019t tell ur mum", "don't tell", "don\u2019t tell"),
     ],
 )
 def test_original_span_round_trip(text: str, word: str, original: str) -> None:

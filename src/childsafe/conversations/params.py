@@ -23,8 +23,8 @@ class TrackerParams:
     cue_weights: Mapping[str, float] = field(
         default_factory=lambda: {d.name: 0.4 * d.severity for d in DETECTORS}
     )
-    # Trajectory: each distinct tactic adds its weight (its severity times this), each step
-    # forward to a later stage adds progression_weight, access + exploitation adds
+    # Trajectory: each distinct tactic adds its weight (its severity times this), each stage
+    # reached beyond the first adds progression_weight, access + exploitation adds
     # access_exploit_bonus.
     tactic_weight: float = 0.6
     progression_weight: float = 0.2

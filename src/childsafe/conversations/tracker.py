@@ -11,7 +11,8 @@ grooming tactics (signals.cues) and scored by the text model. Three parts make t
 - trajectory: every distinct tactic the author used adds its weight, fading with the
   author's messages since they last used it (a long chat cannot collect tactics by chance);
   a progression bonus rewards moving forward through the stages (rapport -> isolation ->
-  risk assessment -> sexualisation -> exploitation), and a fresh grooming "access" tactic
+  risk assessment -> sexualisation -> exploitation; toward a child, every stage reached
+  counts in any order, as offenders reorder them), and a fresh grooming "access" tactic
   (secrecy, risk assessment, age deception) together with an exploitation one adds more.
   This does not depend on how long the chat is, so a 15-message sextortion can alert;
 - age context: an adult account writing to a child raises the score, as does an older
@@ -175,7 +176,8 @@ class RiskTracker:
         level = (author.evidence + p.prior_messages * p.prior_evidence) / (
             author.messages + p.prior_messages
         )
-        z = max(level, p.level_floor) + trajectory(author, p) + p.shift_for(*scored_bands)
+        shift = p.shift_for(*scored_bands)
+        z = max(level, p.level_floor) + trajectory(author, p, toward_child=shift > 0) + shift
         if author.fast_path is not None:
             z = FAST_PATH_Z
         alert = False

@@ -1,8 +1,11 @@
 """The trajectory part of the score and the fast path.
 
 Every distinct tactic an author used adds its weight, fading with the author's messages since
-they last used it; steps forward through the stages add a progression bonus, and a fresh
-"access" tactic together with an exploitation one adds more. The fast path alerts at once on
+they last used it; each step forward through the stages of grooming adds a progression bonus
+(toward a child, each further stage reached counts in any order: offenders skip and reorder
+O'Connell's stages, Aitken et al. 2018; among adults or unknown ages, where sexual talk and
+plans to meet are everyday, only the textbook order counts), and a fresh "access" tactic
+together with an exploitation one adds more. The fast path alerts at once on
 combinations that are never benign when they come close together.
 """
 
@@ -28,14 +31,17 @@ EXPLOIT_TACTICS = frozenset(
 FAST_PATH_Z = 60.0  # the sigmoid's ceiling: a fast-path alert outranks any threshold
 
 
-def trajectory(author: AuthorState, p: TrackerParams) -> float:
-    """Fresh tactics' weights, steps forward through the stages in the order the
-    author first used them, and access + exploitation together."""
+def trajectory(author: AuthorState, p: TrackerParams, toward_child: bool) -> float:
+    """Fresh tactics' weights, progression through the stages, and access + exploitation
+    together. Progression counts steps forward in the order the author first used the
+    stages; toward a child (an older or adult sender, see `shift_for`) it counts every
+    stage reached beyond the first, in any order."""
     if author.tactic_messages < 2:
         return 0.0
     now = author.messages
     total = 0.0
     high = steps = 0
+    stages = 0  # a bit per stage reached by a fresh tactic
     access = exploit = False
     for seen in author.tactics:
         age = now - author.last_used[seen.tactic]
@@ -46,11 +52,14 @@ def trajectory(author: AuthorState, p: TrackerParams) -> float:
         if freshness < 0.5:
             continue
         stage = STAGE_OF.get(seen.tactic, 0)
+        stages |= 1 << stage
         if stage > high:
             steps += high > 0
             high = stage
         access = access or seen.tactic in ACCESS_TACTICS
         exploit = exploit or seen.tactic in EXPLOIT_TACTICS
+    if toward_child:
+        steps = max(steps, stages.bit_count() - 1)
     total += p.progression_weight * steps
     if access and exploit:
         total += p.access_exploit_bonus

@@ -16,6 +16,7 @@ Steps, in order (the order matters for idempotence, see the notes at each step):
    removed;
 4. Cyrillic/Greek look-alike letters folded to Latin, inside words that mix scripts (or in
    mostly-Latin messages), using the TR39 confusables data of `confusable-homoglyphs`;
+   typographic apostrophes inside words (don’t) made ASCII;
 5. lower-case, whitespace collapsed;
 6. leetspeak inside words (p1c, sn@p), spaced or dotted letters (s n a p, d.i.s.c), and runs
    of number words (oh seven seven ... -> 077...).
@@ -46,6 +47,7 @@ from childsafe.signals.text_edits import Edit, Step, Trace, sub
 from childsafe.signals.unicode_disguises import (
     SURROGATE,
     emoji_to_words,
+    fold_apostrophes,
     fold_lookalikes,
     replace_surrogates,
     strip_invisible,
@@ -122,6 +124,7 @@ def _pipeline(text: str, trace: Trace | None = None) -> str:
         text = run(strip_invisible, text)
         text = _settle(run(_nfkc, text), run)  # fullwidth, maths, circled letters -> ASCII
         text = run(fold_lookalikes, text)
+        text = run(fold_apostrophes, text)
         lower = run(_lower, text)
         if len(lower) != len(text) or not unicodedata.is_normalized("NFKC", lower):
             # lower-casing may denormalise (İ -> i + combining dot)

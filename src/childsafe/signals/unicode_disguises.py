@@ -1,6 +1,7 @@
 """Unicode disguises (normalisation steps 1-4, see `normalise`): lone surrogates, risk emoji
 as words, invisible characters and stray combining marks, Cyrillic/Greek look-alike letters
-folded to Latin (TR39 confusables via `confusable-homoglyphs`)."""
+folded to Latin (TR39 confusables via `confusable-homoglyphs`), typographic apostrophes inside
+words made ASCII."""
 
 from __future__ import annotations
 
@@ -202,3 +203,12 @@ def fold_lookalikes(text: str, edits: list[Edit] | None) -> str:
         return word
 
     return sub(_CG_WORD, fold_word, text, edits)
+
+
+# --- step 4b: a typographic apostrophe inside a word. Phones type "don’t" for "don't", which
+# the tactics' patterns spell with ASCII; quotes around words (‘like this’) are left alone. ---
+_WORD_APOSTROPHE = re.compile(r"(?<=[^\W_])[\u2019\u02bc\u00b4\u2032](?=[^\W_])")
+
+
+def fold_apostrophes(text: str, edits: list[Edit] | None) -> str:
+    return sub(_WORD_APOSTROPHE, "'", text, edits)

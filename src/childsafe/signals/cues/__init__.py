@@ -15,6 +15,7 @@ from childsafe.signals.cues import (
     dares_self_harm,
     gifts_flattery,
     image_request,
+    isolation,
     meeting,
     move_platform,
     payment_demand,
@@ -43,6 +44,7 @@ def _unquoted(text: str) -> str:
 # Each tactic in English, then with every registered language's phrases (cues/languages/).
 DETECTORS: tuple[CueDetector, ...] = with_languages((
     secrecy.DETECTOR,
+    isolation.DETECTOR,
     personal_info.DETECTOR,
     move_platform.DETECTOR,
     image_request.DETECTOR,

@@ -15,6 +15,7 @@ DETECTOR = CueDetector(
         "beautiful",
         "bf",
         "boyfriend",
+        "bought",
         "bring",
         "bucks",
         "buy",
@@ -34,6 +35,7 @@ DETECTOR = CueDetector(
         "fine",
         "fit",
         "gems",
+        "got",
         "gets",
         "gf",
         "gift",
@@ -88,8 +90,8 @@ DETECTOR = CueDetector(
         r"{YOURE} (?:so |very |really )?pretty(?! [a-z])",
         r"mature for {YOUR} age",
         r"i(?:'?ll| will| can| could) (?:buy|give|send|gift) {YOU}",
-        r"(?:buy|bring|get|give|gift|sent|send) {YOU} (?:a |some |the |\d+ |more )?(?:gift|present|"
-        r"phone|money|cash|clothes|shoes|something|" + _GAME_GIFTS + ")",
+        r"(?:buy|bought|bring|get|got|give|gift|sent|send) {YOU} (?:a |some |the |\d+ |more )?"
+        r"(?:gift|present|phone|money|cash|clothes|shoes|something|" + _GAME_GIFTS + ")",
         r"(?:buy|get|give|send) {YOU} (?:a )?gift ?cards?",
         r"(?:free|give ?away|giving away) " + _GAME_GIFTS,
         r"\d+ (?:robux|v-?bucks|vbucks|gems|coins)",

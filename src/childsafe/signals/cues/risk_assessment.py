@@ -27,6 +27,11 @@ DETECTOR = CueDetector(
         "somebody",
         "someone",
         "who",
+        "own",
+        "yourself",
+        "urself",
+        "work",
+        "working",
     ),
     patterns=[
         r"(?:{ARE}|r|is) {YOU} (?:home |all |by ur ?self |by yourself )?alone",
@@ -50,6 +55,10 @@ DETECTOR = CueDetector(
         r"{YOUR} {PARENT} (?:wouldn\'?t|wont|won\'?t|don\'?t|dont|doesn\'?t|doesnt) (?:even "
         r")?(?:notice|know|"
         r"find out|check|care)",
+        r"(?:do|does|is|are|r) {YOUR} {PARENT} (?:work|working|out) (?:late|nights|evenings|"
+        r"tonight|all day)",
+        r"{YOU}(?:'?re|r| are)? (?:home |at home )?(?:on {YOUR} own|by {YOU}rself|by urself) "
+        r"(?:after school|at home|tonight|all day|in the house|sometimes|a lot)",
         r"what time (?:do|does|will) {YOUR} {PARENT} (?:get home|get back|leave|go (?:out|to bed)|"
         r"come home)",
     ],

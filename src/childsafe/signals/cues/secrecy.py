@@ -11,6 +11,8 @@ DETECTOR = CueDetector(
         "between",
         "block",
         "catch",
+        "confidential",
+        "need",
         "catches",
         "clear",
         "comes",
@@ -59,10 +61,13 @@ DETECTOR = CueDetector(
         r"(?:(?:it|this|that|anything|us|me) (?:to )?)?(?:any ?one|"
         r"anybody|nobody|no ?one|{YOUR} {PARENT}|{YOUR} friends|this|about (?:me|us|this)|"
         r"ur (?:mates|friends|brother|sister)|{YOUR} (?:mates|teacher|coach))",
+        r"(?:don'?t|dont|do not|never|best not to) (?:mention|say) (?:it|this|that|anything) to "
+        r"(?:the |{YOUR} )?others?\b(?: (?:lads|kids|girls|boys|players|guys|members|students))?",
+        r"no need to (?:tell|mention) (?:{YOUR} {PARENT}|her|him|them|any ?one|anybody)",
         r"our (?:little )?secret",
         r"(?:it'?s|its|it is|this is|be|keep this|keep it) (?:a |our |just our )?secret",
         r"keep (?:it|this|that|us|me|our \w+) (?:a )?(?:secret|quiet|between us|private|"
-        r"on the down ?low|lowkey|hidden|to ur ?self|to yourself)",
+        r"on the down ?low|lowkey|hidden|to ur ?self|to yourself|confidential)",
         r"between (?:you and me|{YOU} and me|me and {YOU}|us two|just us|us)\b",
         r"(?:this|it) stays between us",
         r"(?:delete|erase|clear|wipe) (?:the|this|these|our|all|{YOUR}|those|my) (?:chats?|"

@@ -1,4 +1,4 @@
-"""Dutch: the thirteen tactics as a groomer writes them in Dutch and Flemish chat (je/jij/jou,
+"""Dutch: the fourteen tactics as a groomer writes them in Dutch and Flemish chat (je/jij/jou,
 ge/gij, ff/even, nie/niks, 'k, mam/pap), after the English modules and public guidance
 (Helpwanted.nl, Meldpunt Kinderporno)."""
 
@@ -94,6 +94,33 @@ LEXICON = Lexicon(
                 r"verdwijnende berichten",
                 r"(?:doe|zet) (?:{JOUW} )?(?:koptelefoon|oortjes) (?:op|in)",
                 r"wat (?:ze|hij|zij|{JOUW} {OUDERS}) {NIET} (?:weten|weet)",
+            ),
+        ),
+        "isolation": phrases(
+            triggers=(
+                "begrijpen",
+                "begrijpt",
+                "begrijp",
+                "snappen",
+                "snapt",
+                "snap",
+                "verdienen",
+                "verdient",
+                "waarderen",
+                "waardeert",
+                "kent",
+                "ken",
+                "enige",
+            ),
+            patterns=(
+                r"{JOUW} {OUDERS} (?:begrijpen|begrijpt|snappen|snapt|verdienen|verdient|waarderen|"
+                r"waardeert) {JOU} (?:gewoon |echt |toch |helemaal )?(?:{NIET}|nooit)\b",
+                r"(?:ze|zij|hij) (?:begrijpen|begrijpt|snappen|snapt|verdienen|verdient) {JOU} "
+                r"(?:gewoon |echt |toch |helemaal )?(?:{NIET}|nooit)\b",
+                r"niemand (?:begrijpt|snapt|kent) {JOU} zoals {IK}",
+                r"{IK} (?:begrijp|snap|ken) {JOU} beter dan (?:wie dan ook|iedereen|"
+                r"{JOUW} {OUDERS})",
+                r"{IK} ben de enige die {JOU} (?:echt )?(?:begrijpt|snapt)",
             ),
         ),
         "personal_info": phrases(

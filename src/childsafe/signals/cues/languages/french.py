@@ -1,4 +1,4 @@
-"""French: the thirteen tactics as a groomer writes them in French chat (tu/t'es/t'as, stp,
+"""French: the fourteen tactics as a groomer writes them in French chat (tu/t'es/t'as, stp,
 dropped "ne", accents often left out, daron/daronne), after the English modules and public
 guidance (e-Enfance / 3018, Pharos)."""
 
@@ -81,6 +81,31 @@ LEXICON = Lexicon(
                 r"messages? (?:éphémères?|ephemeres?)",
                 r"mets? (?:tes |des |ton )?(?:écouteurs|ecouteurs|casque)",
                 r"ce qu{AP}(?:ils|elle|il|{TES} {PARENTS}) (?:ne )?(?:savent|sait) pas",
+            ),
+        ),
+        "isolation": phrases(
+            triggers=(
+                "comprennent",
+                "comprend",
+                "comprends",
+                "comprendre",
+                "méritent",
+                "meritent",
+                "mérite",
+                "merite",
+                "connaît",
+                "connait",
+                "connais",
+            ),
+            patterns=(
+                r"{TES} {PARENTS} (?:ne )?te (?:comprennent|comprend|méritent|meritent|mérite|"
+                r"merite) "
+                r"(?:pas|jamais)",
+                r"(?:ils|elle|il) (?:ne )?te (?:comprennent|méritent|meritent|mérite|merite) "
+                r"(?:pas|jamais)",
+                r"personne (?:ne )?te (?:comprend|connaît|connait) comme moi",
+                r"je te (?:comprends|connais) mieux que (?:personne|tout le monde|{TES} {PARENTS})",
+                r"je suis (?:le seul|la seule) (?:qui te comprend|(?:à|a) te comprendre)",
             ),
         ),
         "personal_info": phrases(

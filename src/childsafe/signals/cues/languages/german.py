@@ -1,4 +1,4 @@
-"""German: the thirteen tactics as a groomer writes them in German chat (du/dich/dir, chat
+"""German: the fourteen tactics as a groomer writes them in German chat (du/dich/dir, chat
 spellings such as nich/ned/nix, haste/biste, Mama/Papa/die Alten), after the English modules
 and public guidance (klicksafe, jugendschutz.net)."""
 
@@ -139,6 +139,35 @@ LEXICON = Lexicon(
                 r"(?:mach|setz|tu) (?:dir )?(?:die |deine )?kopfhörer (?:rein|auf)",
                 r"(?:versteck|verstecke) (?:es|das|den chat|die app|unseren chat) vor",
                 r"was (?:sie|er|die|{DEIN} {ELTERN}) {NICHT} (?:wissen|weiß|weiss)",
+            ),
+        ),
+        "isolation": _phrases(
+            triggers=(
+                "versteht",
+                "verstehen",
+                "verstehe",
+                "versteh",
+                "verdienen",
+                "verdient",
+                "kapieren",
+                "kapiert",
+                "schätzen",
+                "schätzt",
+                "kennt",
+                "kenne",
+                "kenn",
+                "einzige",
+            ),
+            patterns=(
+                r"{DEIN} {ELTERN} (?:verstehen|versteht|verdienen|verdient|kapieren|kapiert|"
+                r"schätzen|"
+                r"schätzt) {DICH} (?:eh |doch |einfach |sowieso |gar |echt )?(?:{NICHT}|nie)\b",
+                r"(?:sie|die|er) (?:verstehen|versteht|verdienen|verdient) {DICH} (?:eh |doch |"
+                r"einfach |sowieso |gar |echt )?(?:{NICHT}|nie)\b",
+                r"(?:niemand|keiner) (?:versteht|kennt) {DICH} so (?:gut )?wie {ICH}",
+                r"{ICH} (?:versteh|verstehe|kenn|kenne) {DICH} besser als (?:alle|jeder|irgendwer|"
+                r"{DEIN} {ELTERN})",
+                r"{ICH} bin (?:der |die )?einzige,? (?:der|die) {DICH} (?:wirklich )?versteht",
             ),
         ),
         "personal_info": _phrases(

@@ -1,4 +1,4 @@
-"""Spanish: the thirteen tactics as a groomer writes them in Spanish chat from Spain and Latin
+"""Spanish: the fourteen tactics as a groomer writes them in Spanish chat from Spain and Latin
 America (tú/vos, q/k/xq, accents often left out, papás/jefes, pack), after the English modules
 and public guidance (INCIBE, Save the Children)."""
 
@@ -92,6 +92,30 @@ LEXICON = Lexicon(
                 r"mensajes (?:temporales|{Q} desaparecen)",
                 r"(?:ponte|usa) (?:los |tus )?(?:audífonos|audifonos|auriculares|cascos)",
                 r"lo {Q} (?:ellos|ella|él|el|tus {PADRES}) no (?:saben|sabe)",
+            ),
+        ),
+        "isolation": phrases(
+            triggers=(
+                "entienden",
+                "entiende",
+                "entiendo",
+                "comprenden",
+                "comprende",
+                "comprendo",
+                "merecen",
+                "merece",
+                "valoran",
+                "conoce",
+                "conozco",
+            ),
+            patterns=(
+                r"(?:tus|tu) {PADRES} no te (?:entienden|entiende|comprenden|comprende|merecen|"
+                r"merece|"
+                r"valoran)",
+                r"no te (?:merecen|valoran)",
+                r"nadie te (?:entiende|comprende|conoce) como yo",
+                r"te (?:entiendo|comprendo|conozco) mejor que (?:nadie|todos|tus {PADRES})",
+                r"soy (?:el único|el unico|la única|la unica) (?:que|q) te (?:entiende|comprende)",
             ),
         ),
         "personal_info": phrases(
