@@ -15,7 +15,7 @@ import uvicorn.config
 from childsafe.api.app import create_app
 from childsafe.cli.arguments import whole_number
 from childsafe.cli.operations import add_operations_options, configure_logging, start_operations
-from childsafe.cli.worker import add_stream_options, stream_layout
+from childsafe.cli.worker import add_stream_options, events_publisher, stream_layout
 from childsafe.events.delivery import DeliveryPolicy
 from childsafe.log_lines import escape_controls_in
 from childsafe.runtime.messages import use_message_path
@@ -120,8 +120,13 @@ def run(args: argparse.Namespace) -> int:
     _announce_url_when_listening(server, database)
     if bridge is not None:
         _connect_on_startup(server, bridge)
-    server.run()
-    database.dispose()
+    publisher = events_publisher(args, database)
+    try:
+        server.run()
+    finally:
+        if publisher is not None:
+            publisher.close()
+        database.dispose()
     return 0
 
 

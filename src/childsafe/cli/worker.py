@@ -11,6 +11,7 @@ from childsafe.cli.arguments import seconds, whole_number
 from childsafe.cli.operations import add_operations_options, configure_logging, start_operations
 from childsafe.policy import Policy
 from childsafe.store.db import Database
+from childsafe.streaming.events_out import EventsPublisher
 from childsafe.streaming.layout import DEFAULT_PARTITIONS, StreamLayout
 from childsafe.streaming.worker import (
     DEFAULT_ACK_WAIT_S,
@@ -91,10 +92,27 @@ def add_stream_options(parser: argparse.ArgumentParser) -> None:
         help="suffix of the stream's names and subjects, to run several deployments (or test "
         "runs) on one NATS server (default CHILDSAFE_STREAM_NAMESPACE or none)",
     )
+    parser.add_argument(
+        "--events-nats",
+        metavar="NATS_URL",
+        default=os.environ.get("CHILDSAFE_EVENTS_NATS") or None,
+        help="also publish the events outbox to JetStream subjects <prefix>.events.<type> "
+        "(stream CHILDSAFE_EVENTS; one publisher at a time across processes; default "
+        "CHILDSAFE_EVENTS_NATS or off)",
+    )
 
 
 def stream_layout(args: argparse.Namespace) -> StreamLayout:
     return StreamLayout(namespace=args.namespace, partitions=args.partition_count)
+
+
+def events_publisher(args: argparse.Namespace, database: Database) -> EventsPublisher | None:
+    """The started events publisher when --events-nats is given."""
+    if not args.events_nats:
+        return None
+    publisher = EventsPublisher(database, args.events_nats, stream_layout(args))
+    publisher.start()
+    return publisher
 
 
 def partition_set(text: str) -> list[int] | None:
@@ -135,9 +153,12 @@ def run(args: argparse.Namespace) -> int:
         Policy.default(),
     )
     start_operations(args, database, lambda: worker.connected)
+    publisher = events_publisher(args, database)
     try:
         asyncio.run(_until_signalled(worker))
     finally:
+        if publisher is not None:
+            publisher.close()
         database.dispose()
     return 0
 

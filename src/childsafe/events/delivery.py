@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,14 +26,14 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from childsafe.events.cursors import lock_cursor, save_cursor
 from childsafe.events.outbox import OUTBOX, Event, read_events
 from childsafe.events.webhooks import SUBSCRIPTIONS, Subscription, WebhookRefused, check_url
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.db import Database
-from childsafe.store.tables.events import EventCursor, WebhookDelivery
+from childsafe.store.tables.events import WebhookDelivery
 
 DELIVERIES: Table = WebhookDelivery.__table__  # type: ignore[assignment]
-CURSORS: Table = EventCursor.__table__  # type: ignore[assignment]
 FAN_OUT_CURSOR = "webhooks"  # the row migration events_0001 creates
 FAN_OUT_BATCH = 500
 STATUSES = ("pending", "delivered", "dead")
@@ -142,9 +142,7 @@ class UnknownDelivery(LookupError):
 def fan_out(connection: Connection) -> int:
     """Queue a delivery per enabled subscription for the events after the cursor; returns
     how many. The cursor row's lock makes concurrent fan-outs take turns."""
-    cursor = connection.execute(
-        select(CURSORS.c.seq).where(CURSORS.c.name == FAN_OUT_CURSOR).with_for_update()
-    ).scalar_one()
+    cursor = lock_cursor(connection, FAN_OUT_CURSOR)
     page = read_events(connection, after=cursor, limit=FAN_OUT_BATCH)
     if page.next_cursor == cursor:
         return 0
@@ -170,9 +168,7 @@ def fan_out(connection: Connection) -> int:
     ]
     if rows:
         connection.execute(insert(DELIVERIES), rows)
-    connection.execute(
-        update(CURSORS).where(CURSORS.c.name == FAN_OUT_CURSOR).values(seq=page.next_cursor)
-    )
+    save_cursor(connection, FAN_OUT_CURSOR, page.next_cursor)
     return len(rows)
 
 
@@ -192,10 +188,16 @@ def _queued(event: Event, subscription_id: str, now: datetime) -> dict[str, Any]
 
 
 def claim_due(
-    database: Database, policy: DeliveryPolicy, *, limit: int, busy: Collection[str] = ()
+    database: Database,
+    policy: DeliveryPolicy,
+    *,
+    limit: int,
+    busy: Collection[str] = (),
+    observe: Callable[[str], None] | None = None,
 ) -> list[Claim]:
     """Take up to `limit` due attempts (none of the `busy` subscriptions', so one receiver
-    gets its events one at a time and in order) and lease them; expired ones go dead."""
+    gets its events one at a time and in order) and lease them; expired ones go dead (each
+    told to `observe` as "dead" once committed)."""
     now = utcnow()
     query = (
         select(
@@ -246,6 +248,9 @@ def claim_due(
                 .where(DELIVERIES.c.id.in_([c.delivery_id for c in claims]))
                 .values(next_attempt_at=now + policy.lease)
             )
+    if observe is not None:
+        for _ in expired:
+            observe("dead")
     return claims
 
 
@@ -405,6 +410,15 @@ def _requeue(session: Session, which: Any) -> int:
         .values(status="pending", attempts=0, next_attempt_at=now, queued_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def pending_deliveries(connection: Connection) -> int:
+    """Deliveries queued or waiting for a retry."""
+    return int(
+        connection.execute(
+            select(func.count()).select_from(DELIVERIES).where(DELIVERIES.c.status == "pending")
+        ).scalar_one()
+    )
 
 
 def count_by_status(session: Session) -> dict[str, int]:

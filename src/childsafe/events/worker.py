@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -41,11 +42,15 @@ class WebhookWorker:
         *,
         senders: int = 4,
         poll_every: timedelta = timedelta(milliseconds=500),
+        observe: Callable[[str], None] | None = None,
     ) -> None:
+        """`observe` is told each delivery's status after an attempt ("delivered", "pending"
+        for a retry, "dead") and "dead" for each one that expired unattempted (metrics)."""
         self.database = database
         self.policy = policy
         self.senders = senders
         self.poll_every = poll_every
+        self.observe = observe
         self._client = http_client(policy)
         self._pool = ThreadPoolExecutor(senders, thread_name_prefix="webhook-send")
         self._busy: set[str] = set()  # subscriptions with deliveries in the pool
@@ -73,7 +78,13 @@ class WebhookWorker:
             free = self.senders - len(busy)
         if free <= 0:
             return 0
-        claims = claim_due(self.database, self.policy, limit=free * CLAIMS_PER_SENDER, busy=busy)
+        claims = claim_due(
+            self.database,
+            self.policy,
+            limit=free * CLAIMS_PER_SENDER,
+            busy=busy,
+            observe=self.observe,
+        )
         leased_until = time.monotonic() + self.policy.lease.total_seconds()
         by_subscription: dict[str, list[Claim]] = defaultdict(list)
         for claim in claims:
@@ -95,6 +106,8 @@ class WebhookWorker:
                     return
                 outcome = send(self._client, claim.url, claim.secret, claim.event)
                 status = record_outcome(self.database, claim, outcome, self.policy)
+                if self.observe is not None:
+                    self.observe(status)
                 log.info(
                     "webhook %s: event %s to %s: %s (%s)",
                     claim.delivery_id,

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from childsafe.events.worker import WebhookWorker
 from childsafe.retention.purge import configured_window
 from childsafe.retention.schedule import PurgeSchedule
+from childsafe.runtime import metrics
 from childsafe.runtime.messages import close_message_screener, message_screener
 from childsafe.runtime.settings import purge_every, webhook_policy
 
@@ -25,7 +26,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if purges:
         purges.start()
     delivery = webhook_policy(app.state)
-    webhooks = WebhookWorker(app.state.database, delivery) if delivery else None
+    webhooks = (
+        WebhookWorker(app.state.database, delivery, observe=metrics.record_delivery)
+        if delivery
+        else None
+    )
     if webhooks:
         webhooks.start()
     yield

@@ -11,6 +11,10 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from childsafe.events.cursors import backlog
+from childsafe.events.delivery import pending_deliveries
+from childsafe.store.db import Database
+
 MESSAGES_SCREENED = Counter(
     "childsafe_messages_screened", "Messages answered (stored), by where they came in", ["path"]
 )
@@ -29,6 +33,44 @@ PARTITIONS_HELD = Gauge("childsafe_partitions_held", "Stream partitions this wor
 DEAD_LETTERS = Counter(
     "childsafe_dead_letters", "Messages sent to the dead-letter subject", ["partition"]
 )
+
+WEBHOOK_DELIVERIES = Counter(
+    "childsafe_webhook_deliveries",
+    "Webhook delivery attempts by outcome: delivered, failed (to be retried), dead (given up: "
+    "failed past the maximum age)",
+    ["outcome"],
+)
+WEBHOOK_PENDING = Gauge(
+    "childsafe_webhook_deliveries_pending", "Webhook deliveries queued or waiting for a retry"
+)
+EVENTS_BACKLOG = Gauge(
+    "childsafe_events_backlog",
+    "Events in the outbox a reader has not yet handed on (webhooks: fanned out; "
+    "nats:<stream>: published)",
+    ["reader"],
+)
+EVENTS_PUBLISHED = Counter(
+    "childsafe_events_published", "Outbox events published to NATS JetStream (acknowledged)"
+)
+DELIVERY_OUTCOMES = {"delivered": "delivered", "pending": "failed", "dead": "dead"}
+for _outcome in DELIVERY_OUTCOMES.values():
+    WEBHOOK_DELIVERIES.labels(_outcome)  # each outcome shown from the start, at 0
+
+
+def record_delivery(status: str) -> None:
+    """A webhook delivery's status after an attempt (or after it expired unattempted)."""
+    outcome = DELIVERY_OUTCOMES.get(status)
+    if outcome is not None:  # "removed": its subscription went meanwhile
+        WEBHOOK_DELIVERIES.labels(outcome).inc()
+
+
+def observe_outbox(database: Database) -> None:
+    """Read the outbox's backlogs from the database into their gauges (at each scrape: they
+    are the whole deployment's, not this process's)."""
+    with database.engine.connect() as connection:
+        for reader, count in backlog(connection).items():
+            EVENTS_BACKLOG.labels(reader).set(count)
+        WEBHOOK_PENDING.set(pending_deliveries(connection))
 
 
 def record_answer(answer: Mapping[str, Any], path: str = "stream") -> None:

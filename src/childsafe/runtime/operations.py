@@ -6,17 +6,19 @@ cluster-internal address)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
 import uvicorn
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from childsafe.runtime.metrics import exposition
+from childsafe.runtime.metrics import exposition, observe_outbox
 from childsafe.store.db import Database
 
 
@@ -31,7 +33,9 @@ def operations_app(database: Database, stream_ready: Callable[[], bool] | None) 
         ready = all(checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
-    async def metrics(_: Request) -> Response:
+    def metrics(_: Request) -> Response:  # sync: starlette runs it in a thread
+        with contextlib.suppress(SQLAlchemyError):  # the database away: /readyz says so
+            observe_outbox(database)
         body, content_type = exposition()
         return Response(body, media_type=content_type)
 

@@ -6,6 +6,8 @@ Subjects (prefix `childsafe`, or `childsafe_<namespace>` to keep test runs apart
   header `Nats-Msg-Id` = the message id (JetStream drops a copy inside its duplicate window).
 - `<prefix>.verdicts.<conversation>`: each verdict once stored (core NATS).
 - `<prefix>.dead.<partition>`: a message that could not be screened, with its error.
+- `<prefix>.events.<type>` (stream `CHILDSAFE_EVENTS`): the events outbox, each event as the
+  feed and webhooks carry it, `Nats-Msg-Id` = the event id (see events_out.py).
 
 The partition is computed by the publisher: crc32 of the conversation id modulo the partition
 count (the hash `screening.shards` uses). JetStream's `partition(n, ...)` subject mapping
@@ -35,6 +37,10 @@ DEFAULT_PARTITIONS = 4
 # A copy of a message id published again within this window is dropped by JetStream.
 DUPLICATE_WINDOW_S = 120.0
 DEAD_LETTERS_KEPT_S = 14 * 86400.0
+EVENTS_KEPT_S = 7 * 86400.0
+# An event published again after a crash (its page acknowledged, the cursor not yet saved) is
+# dropped if the publisher is back within this window; receivers dedupe by id beyond it.
+EVENTS_DUPLICATE_WINDOW_S = 3600.0
 
 
 def subject_token(platform_id: str) -> str:
@@ -67,6 +73,17 @@ class StreamLayout:
     @property
     def lease_bucket(self) -> str:
         return f"{self.stream}_LEASES"
+
+    @property
+    def events_stream(self) -> str:
+        return f"CHILDSAFE_EVENTS_{self.namespace}" if self.namespace else "CHILDSAFE_EVENTS"
+
+    def events(self, event_type: str) -> str:
+        return f"{self.prefix}.events.{event_type}"
+
+    @property
+    def all_events(self) -> str:
+        return f"{self.prefix}.events.>"
 
     def inbound(self, partition: int) -> str:
         return f"{self.prefix}.in.{partition}.message"
@@ -117,6 +134,20 @@ async def ensure_streams(js: JetStreamContext, layout: StreamLayout) -> None:
     )
 
 
+async def ensure_events_stream(js: JetStreamContext, layout: StreamLayout) -> None:
+    """The events stream: file storage, kept EVENTS_KEPT_S, for any number of consumers."""
+    await _add_stream(
+        js,
+        StreamConfig(
+            name=layout.events_stream,
+            subjects=[layout.all_events],
+            storage=StorageType.FILE,
+            max_age=EVENTS_KEPT_S,
+            duplicate_window=EVENTS_DUPLICATE_WINDOW_S,
+        ),
+    )
+
+
 async def lease_bucket(js: JetStreamContext, layout: StreamLayout, ttl_s: float) -> KeyValue:
     """The bucket of partition leases and worker heartbeats; a key not renewed within ttl_s
     expires (the bucket's max age)."""
@@ -130,7 +161,7 @@ async def lease_bucket(js: JetStreamContext, layout: StreamLayout, ttl_s: float)
 
 async def delete_streams(js: JetStreamContext, layout: StreamLayout) -> None:
     """Remove the streams and the lease bucket (tests and benchmarks clean up after them)."""
-    for name in (layout.stream, layout.dead_stream):
+    for name in (layout.stream, layout.dead_stream, layout.events_stream):
         with contextlib.suppress(NotFoundError):
             await js.delete_stream(name)
     with contextlib.suppress(NotFoundError, BadRequestError):
