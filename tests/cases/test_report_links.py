@@ -16,16 +16,20 @@ from sqlalchemy import func, select
 
 from childsafe.api.app import create_app
 from childsafe.api.auth import create_api_key
+from childsafe.cases.actions import take_action
+from childsafe.console.helplines import COUNTRY_ENV, HELPLINES_ENV
 from childsafe.console.report_page import PUBLIC_URL_ENV
 from childsafe.runtime.rate_limits import PER_LINK_ENV
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import CaseItem, Report
 from childsafe.store.tables.service import Account, ApiKey
+from tests.helpers.cases import make_users, reports_sent_earlier
 
 # Part of the adversarial suite of issue 11: `pytest -m security` replays it.
 pytestmark = pytest.mark.security
 
 REFERENCE = re.compile(r'id="reference">(R-[A-Z2-9]{8})<')
+STATUS_LINK = re.compile(r'id="status" href="(report/status/R-[A-Z2-9]{8}\?s=[^"]+)"')
 
 
 @dataclass
@@ -34,7 +38,7 @@ class Platform:
     database: Database
     key_id: str
 
-    def link(self, conversation: str = "conv-1", **headers: str) -> str:
+    def link(self, conversation: str | None = "conv-1", **headers: str) -> str:
         response = self.client.post(
             "/v1/reports/page-link",
             json={
@@ -48,9 +52,9 @@ class Platform:
         url: str = response.json()["url"]
         return url
 
-    def send(self, url: str, category: str = "wants_to_meet") -> Response:
+    def send(self, url: str, category: str = "wants_to_meet", **headers: str) -> Response:
         token = url.split("t=", 1)[1]
-        return self.client.post("/report", data={"t": token, "category": category})
+        return self.client.post("/report", data={"t": token, "category": category}, headers=headers)
 
     def reports(self) -> int:
         with self.database.session() as session:
@@ -189,3 +193,138 @@ def test_each_link_has_its_own_rate_limit(three_uses_a_minute: None, platform: P
     assert "Please wait" in page.text and "call 999" in page.text
     assert platform.client.get(fresh).status_code == 200
     assert platform.reports() == 0
+
+
+def status_page(platform: Platform, receipt: Response) -> Response:
+    """Follows the receipt's link to the report's status page, as the browser resolves it."""
+    found = STATUS_LINK.search(receipt.text)
+    assert found is not None, receipt.text
+    return platform.client.get("/" + found.group(1).replace("&amp;", "&"))
+
+
+def test_a_second_link_about_the_same_conversation_points_to_the_first_report(
+    platform: Platform,
+) -> None:
+    first = platform.send(platform.link("conv-1"))
+    assert first.status_code == 201
+    reports_sent_earlier(platform.database)
+    another_link = platform.link("conv-1")  # asked for again: a new link, the same conversation
+    opened = platform.client.get(another_link)
+    assert "<form" not in opened.text and "We already have your report" in opened.text
+    assert reference(opened) == reference(first)
+    again = platform.send(another_link, "threatening_me")
+    assert again.status_code == 200 and reference(again) == reference(first)
+    status = status_page(platform, again)
+    assert status.status_code == 200 and reference(status) == reference(first)
+    assert "Nobody has looked at it yet" in status.text
+    assert platform.reports() == 1
+    with platform.database.session() as session:
+        items = session.scalar(
+            select(func.count()).select_from(CaseItem).where(CaseItem.source == "report")
+        )
+    assert items == 1
+    # Another conversation with the same person is another report.
+    other = platform.send(platform.link("conv-2"))
+    assert other.status_code == 201 and reference(other) != reference(first)
+    assert platform.reports() == 2
+
+
+def test_once_a_moderator_has_acted_a_new_report_about_the_conversation_is_sent(
+    platform: Platform,
+) -> None:
+    first = platform.send(platform.link("conv-1"))
+    moderator = make_users(platform.database)["mod"]
+    with platform.database.session() as session:
+        report = session.scalar(select(Report).where(Report.reference == reference(first)))
+        assert report is not None
+        take_action(session, report.case_id, "warn", moderator, "first warning")
+    assert "looking at your report now" in status_page(platform, first).text
+    reports_sent_earlier(platform.database)
+    later = platform.link("conv-1")
+    assert "<form" in platform.client.get(later).text
+    second = platform.send(later, "threatening_me")
+    assert second.status_code == 201 and reference(second) != reference(first)
+    assert platform.reports() == 2
+
+
+def test_a_link_without_a_conversation_has_only_its_own_report(platform: Platform) -> None:
+    first = platform.send(platform.link(None))
+    reports_sent_earlier(platform.database)
+    second = platform.send(platform.link(None))
+    assert first.status_code == second.status_code == 201
+    assert reference(first) != reference(second)
+
+
+def test_the_status_page_opens_only_with_its_signature(platform: Platform) -> None:
+    receipt = platform.send(platform.link())
+    found = STATUS_LINK.search(receipt.text)
+    assert found is not None
+    path, signature = found.group(1).split("?s=")
+    other_reference = "R-ABCDEFGH"
+    pages = {
+        "no signature": platform.client.get(f"/{path}"),
+        "a wrong signature": platform.client.get(f"/{path}", params={"s": signature[:-2] + "xx"}),
+        "another reference": platform.client.get(
+            f"/report/status/{other_reference}", params={"s": signature}
+        ),
+    }
+    for name, page in pages.items():
+        assert page.status_code == 404, name
+        assert page.headers["content-type"].startswith("text/html"), name
+        assert "We could not find that report" in page.text, name
+        assert reference(receipt) not in page.text, name
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "words"),
+    [
+        ("en-US,en;q=0.9", None, "call 911"),
+        ("en-GB", None, "call 999"),
+        ("fr-FR", None, "call the emergency number where you live"),
+        ("", None, "call the emergency number where you live"),
+        ("en-US", "IE", "call 112"),
+    ],
+)
+def test_what_happens_next_names_the_readers_emergency_number(
+    platform: Platform,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    country: str | None,
+    words: str,
+) -> None:
+    monkeypatch.setenv(
+        HELPLINES_ENV,
+        '{"GB": {"emergency": "999", "words": "Childline: 0800 1111."},'
+        ' "US": {"emergency": "911", "words": "Childhelp: 1-800-422-4453."},'
+        ' "IE": {"emergency": "112", "words": "Childline Ireland: 1800 66 66 66."}}',
+    )
+    if country:
+        monkeypatch.setenv(COUNTRY_ENV, country)
+    else:
+        monkeypatch.delenv(COUNTRY_ENV, raising=False)
+    page = platform.send(platform.link(), **{"Accept-Language": language})
+    assert page.status_code == 201 and words in page.text
+    receipt = platform.client.post(
+        "/v1/reports",
+        json={
+            "reporter_account_id": "kid",
+            "reported_account_id": "stranger",
+            "category": "other_app",
+        },
+        headers={"Accept-Language": language},
+    )
+    assert receipt.status_code == 201 and words in receipt.json()["what_happens_next"]
+
+
+def test_forged_status_addresses_do_not_use_up_the_real_pages_rate_limit(
+    three_uses_a_minute: None, platform: Platform
+) -> None:
+    receipt = platform.send(platform.link())
+    found = STATUS_LINK.search(receipt.text)
+    assert found is not None
+    path = found.group(1).split("?s=")[0]
+    for _ in range(5):
+        assert platform.client.get(f"/{path}", params={"s": "forged"}).status_code == 404
+    pages = [status_page(platform, receipt) for _ in range(4)]
+    assert [page.status_code for page in pages] == [200, 200, 200, 429]
+    assert "Please wait" in pages[-1].text and "call 999" in pages[-1].text

@@ -2,7 +2,7 @@
 
 Called inside the caller's transaction (the service calls it in the same transaction that stores
 the alert), so the case and its source are committed together or not at all. Written with
-SQLAlchemy Core statements built once, nine at most per intake: it runs for every alert on the
+SQLAlchemy Core statements built once, ten at most per intake: it runs for every alert on the
 message path, where the ORM's flushes and per-call statement building cost several
 milliseconds of CPU per alert.
 """
@@ -23,15 +23,16 @@ from childsafe import audit
 from childsafe.cases.priority import CaseFacts, compute_priority, sla_due
 from childsafe.events import emit
 from childsafe.model.clock import as_utc, utcnow
-from childsafe.store.tables.cases import Case, CaseItem
+from childsafe.store.tables.cases import Case, CaseCue, CaseItem
 from childsafe.store.tables.service import Account
 
-SOURCES = ("alert", "report", "hash_match")
+SOURCES = ("alert", "report", "hash_match", "space_invite")
 # A known-abuse hash match is the most severe evidence there is, whatever cues came with it.
 HASH_MATCH_CUE = "known_abuse_image"
 
 CASES: Table = Case.__table__  # type: ignore[assignment]
 ITEMS: Table = CaseItem.__table__  # type: ignore[assignment]
+CUES: Table = CaseCue.__table__  # type: ignore[assignment]
 ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
 
 CASE_OF_SOURCE = select(ITEMS.c.case_id).where(
@@ -44,6 +45,7 @@ AGE_BANDS = select(ACCOUNTS.c.id, ACCOUNTS.c.age_band).where(
 INSERT_CASE = insert(CASES)
 UPDATE_CASE = update(CASES).where(CASES.c.id == bindparam("case_id"))
 INSERT_ITEM = insert(ITEMS)
+INSERT_CUE = insert(CUES)
 
 
 class IntakeError(ValueError):
@@ -61,12 +63,19 @@ class CaseEvidence:
     cues: tuple[str, ...]
     score: float | None  # 0..1, None when the source has no score (a report)
     occurred_at: datetime
+    # Plain words for a source the case has no other record of (a space invite): in the
+    # case's audit trail.
+    reasons: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """As queued in pending_case_intakes.arguments (occurred_at as ISO 8601)."""
         fields = asdict(self)
         fields["victim_account_ids"] = list(self.victim_account_ids)
         fields["cues"] = list(self.cues)
+        if self.reasons:
+            fields["reasons"] = list(self.reasons)
+        else:  # evidence without reasons keeps the form queued rows had before them
+            del fields["reasons"]
         fields["occurred_at"] = self.occurred_at.isoformat()
         return fields
 
@@ -80,6 +89,7 @@ class CaseEvidence:
             cues=tuple(fields["cues"]),
             score=fields["score"],
             occurred_at=datetime.fromisoformat(fields["occurred_at"]),
+            reasons=tuple(fields.get("reasons", ())),
         )
 
 
@@ -188,6 +198,11 @@ def open_or_update_case(session: Session, evidence: CaseEvidence) -> str:
                 **values,
             },
         )
+    # The queue's cue filter reads case_cues: the cues this evidence adds, one row each.
+    known_cues = set(case.cues) if case else set()
+    added_cues = [cue for cue in merged_cues if cue not in known_cues]
+    if added_cues:
+        connection.execute(INSERT_CUE, [{"case_id": case_id, "cue": cue} for cue in added_cues])
     connection.execute(
         INSERT_ITEM,
         {
@@ -212,6 +227,7 @@ def open_or_update_case(session: Session, evidence: CaseEvidence) -> str:
             "source_id": evidence.source_id,
             "priority": priority.level.name,
             "escalated": case is not None and priority.level.rank < case.priority_rank,
+            **({"reason": "; ".join(evidence.reasons)} if evidence.reasons else {}),
         },
         at=now,
     )

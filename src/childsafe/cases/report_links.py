@@ -1,11 +1,14 @@
-"""Signed links to the child-friendly report page, and the one report each link may send.
+"""Signed links to the child-friendly report page, the one report each link may send, and the
+signed address of a report's status page.
 
 A link names the reporter, the reported account and the conversation, signed for the API key
 that asked for it. It works for PAGE_LINK_SECONDS, only while that key is active, and for one
 report: a second submission through it gets the first report's reference back instead of a
 second report, so replaying a link cannot pile reports onto a case. The first report is found
 in the reports table (same key, reporter, reported account and conversation, made since the
-link was signed), so no column records which link sent it.
+link was signed), so no column records which link sent it. A report about the same
+conversation sent through another link counts too while nobody has acted on it yet
+(`_waiting_about_conversation`).
 """
 
 from __future__ import annotations
@@ -15,17 +18,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from childsafe import audit
 from childsafe.cases.reports import submit_report
-from childsafe.store.tables.cases import Report
+from childsafe.store.tables.cases import Case, Report
 from childsafe.store.tables.service import ApiKey
 
 PAGE_LINK_SECONDS = 30 * 60
 _SALT = "childsafe.report-page"
+_STATUS_SALT = "childsafe.report-status"
 
 
 class LinkRefused(Exception):
@@ -58,7 +62,8 @@ class ReportLink:
 @dataclass(frozen=True, slots=True)
 class LinkReport:
     report: Report
-    already_received: bool  # True: an earlier submission through this link made `report`
+    # True: `report` was made earlier, through this link or about the same conversation
+    already_received: bool
 
 
 class ReportLinks:
@@ -66,6 +71,16 @@ class ReportLinks:
 
     def __init__(self, secret: str) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt=_SALT)
+        self._status = Signer(secret, salt=_STATUS_SALT)
+
+    def status_signature(self, reference: str) -> str:
+        """Signs a report's reference for its status page: whoever was shown the reference on
+        the page that sent the report can come back to it, nobody can guess another's. It does
+        not expire: a child may look days later."""
+        return self._status.get_signature(reference).decode("ascii")
+
+    def status_allowed(self, reference: str, signature: str) -> bool:
+        return self._status.verify_signature(reference, signature)
 
     def sign(
         self,
@@ -104,10 +119,15 @@ class ReportLinks:
 
 
 def report_already_sent(session: Session, link: ReportLink) -> Report | None:
-    """The report this link already sent, if any; LinkRefused once its key was revoked."""
+    """The report this link already sent, or one about the same conversation still waiting for
+    a moderator; None when there is none. LinkRefused once the link's key was revoked."""
     key = session.get(ApiKey, link.api_key_id)
     if key is None or key.revoked:
         raise LinkRefused(f"the key {link.api_key_id!r} that signed the link is revoked")
+    return _sent_through(session, link) or _waiting_about_conversation(session, link)
+
+
+def _sent_through(session: Session, link: ReportLink) -> Report | None:
     conversation = (
         Report.conversation_id.is_(None)
         if link.conversation_id is None
@@ -121,6 +141,33 @@ def report_already_sent(session: Session, link: ReportLink) -> Report | None:
             Report.reported_account_id == link.reported_account_id,
             conversation,
             Report.created_at >= link.signed_at,
+        )
+        .order_by(Report.created_at)
+        .limit(1)
+    )
+
+
+def _waiting_about_conversation(session: Session, link: ReportLink) -> Report | None:
+    """An earlier report, through any link, about the same conversation whose case nobody has
+    acted on yet.
+
+    "The same conversation" is the same reporter, reported account and conversation id: the
+    platform's conversation ids name one conversation whichever API key passes them on (a
+    rotated key does not make it another), and another child in the same group chat is another
+    reporter, with a report of their own. A link without a conversation (a profile) has only
+    its own report. Once a moderator has acted on the case (it is no longer "open"), a new
+    report about the conversation is news and is sent like any other.
+    """
+    if link.conversation_id is None:
+        return None
+    return session.scalar(
+        select(Report)
+        .join(Case, Case.id == Report.case_id)
+        .where(
+            Report.reporter_account_id == link.reporter_account_id,
+            Report.reported_account_id == link.reported_account_id,
+            Report.conversation_id == link.conversation_id,
+            Case.status == "open",
         )
         .order_by(Report.created_at)
         .limit(1)

@@ -45,13 +45,24 @@ MAX_MESSAGES = 50
 # No 0/O or 1/I: a child may read the reference out over the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-WHAT_HAPPENS_NEXT = (
-    "Thank you for telling us. A trained person will look at your report soon; the most "
-    "worrying reports are looked at first. You can check what happened with your reference. "
-    "You can block this person at any time. If you are in danger right now, call 999 (UK) or "
-    "911 (US), or talk to an adult you trust. In the UK you can also talk to Childline on "
-    "0800 1111."
-)
+
+def what_happens_next(emergency_number: str | None) -> str:
+    """What the reporter reads once the report is in. The emergency number is the reader's
+    country's (from the helplines configuration); unknown, the words name none, since another
+    country's number would not work where the child is."""
+    danger = (
+        f"call {emergency_number}"
+        if emergency_number
+        else "call the emergency number where you live"
+    )
+    return (
+        "Thank you for telling us. A trained person will look at your report soon; the most "
+        "worrying reports are looked at first. You can check what happened with your reference. "
+        f"You can block this person at any time. If you are in danger right now, {danger}, or "
+        "talk to an adult you trust."
+    )
+
+
 OUTCOME_WORDS = {
     "received": "We have your report. Nobody has looked at it yet, but someone will soon.",
     "in_progress": "A trained person is looking at your report now.",
@@ -182,6 +193,10 @@ def _check_messages(
         raise ReportRejected(
             f"unknown message(s) in conversation {conversation_id!r}: {', '.join(missing[:5])}"
         )
+
+
+def report_by_reference(session: Session, reference: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.reference == reference))
 
 
 @dataclass(frozen=True, slots=True)

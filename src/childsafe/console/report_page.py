@@ -4,8 +4,9 @@ The platform asks POST /v1/reports/page-link (with its API key) for a link that 
 reporter and the reported account (childsafe.cases.report_links: signed, for 30 minutes, one
 report, while the key is active), so the page itself needs no API key and a child cannot be
 made to report as someone else. Two steps: pick what happened (large buttons), optionally say
-more; the answer is a reference and what happens next. Every answer, errors included, is a page
-in the same look, never JSON: a child reads it.
+more; the answer is a reference, what happens next and a link to the report's status page
+(`/report/status/<reference>`, signed, so only the reporter's page holds it). Every answer,
+errors included, is a page in the same look, never JSON: a child reads it.
 
 The link's address comes from CHILDSAFE_PUBLIC_URL (e.g. https://safety.example.org); without
 it, from the address and port the server accepted the request on (right for 127.0.0.1 and
@@ -19,7 +20,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
@@ -30,8 +31,15 @@ from childsafe.cases.report_links import (
     report_already_sent,
     report_through_link,
 )
-from childsafe.cases.reports import CATEGORIES, MAX_DETAILS, WHAT_HAPPENS_NEXT, ReportRejected
-from childsafe.console.helplines import block_url, helplines
+from childsafe.cases.reports import (
+    CATEGORIES,
+    MAX_DETAILS,
+    ReportRejected,
+    feedback,
+    report_by_reference,
+    what_happens_next,
+)
+from childsafe.console.helplines import block_url, emergency_number, helplines
 from childsafe.console.secret import app_secret
 from childsafe.console.web import database_of, templates
 from childsafe.runtime.rate_limits import rate_limits_of, retry_after
@@ -109,7 +117,11 @@ def report_page_url(
 
 
 def _page(
-    request: Request, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+    request: Request,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    template: str = "report.html",
+    **context: Any,
 ) -> Response:
     base = {
         "categories": CATEGORIES,
@@ -119,19 +131,27 @@ def _page(
         "helplines": helplines(request.headers.get("accept-language", "")),
     }
     return templates.TemplateResponse(
-        request, "report.html", {**base, **context}, status_code=status, headers=headers
+        request, template, {**base, **context}, status_code=status, headers=headers
     )
 
 
+def _status_path(request: Request, reference: str) -> str:
+    """The status page's address relative to the report page's (so it works under
+    CHILDSAFE_PUBLIC_URL's path too)."""
+    return f"report/status/{reference}?s={_links(request).status_signature(reference)}"
+
+
 def _receipt(request: Request, report: Report, *, already_received: bool) -> Response:
+    language = request.headers.get("accept-language", "")
     return _page(
         request,
         status=200 if already_received else 201,
         token=None,
         receipt={
             "reference": report.reference,
-            "next": WHAT_HAPPENS_NEXT,
+            "next": what_happens_next(emergency_number(language)),
             "already": already_received,
+            "status_url": _status_path(request, report.reference),
             "block_url": block_url(report.reported_account_id),
         },
     )
@@ -198,3 +218,38 @@ def send_report(
     except ReportRejected as rejected:
         return _page(request, status=rejected.status, token=t, error=rejected.message)
     return _receipt(request, sent.report, already_received=sent.already_received)
+
+
+_UNKNOWN_REPORT = (
+    "We could not find that report. Check the reference, or go back to the app and tap Report "
+    "again."
+)
+
+
+@router.get("/report/status/{reference}", name="report_status_page")
+def report_status_page(
+    request: Request,
+    reference: Annotated[str, Path(max_length=16)],
+    s: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """What happened with a report, in plain words, for whoever holds its signed address."""
+    # The signature first: forged addresses must not use up the real page's rate limit.
+    if not _links(request).status_allowed(reference, s):
+        return _page(request, status=404, token=None, error=_UNKNOWN_REPORT)
+    wait = rate_limits_of(request.app).link(f"status:{reference}")
+    if wait is not None:
+        error = f"This page was opened many times just now. Please wait {wait} seconds."
+        return _page(request, status=429, headers=retry_after(wait), token=None, error=error)
+    with database_of(request).session() as session:
+        report = report_by_reference(session, reference)
+        if report is None:
+            return _page(request, status=404, token=None, error=_UNKNOWN_REPORT)
+        answer = feedback(session, report)
+        blocking = block_url(report.reported_account_id)
+    return _page(
+        request,
+        template="report_status.html",
+        reference=reference,
+        feedback=answer,
+        block_url=blocking,
+    )

@@ -1,6 +1,6 @@
-"""Cases area tables: cases and what they merge, children's reports, moderator actions and
-referrals, the hash-chained audit log, sealed evidence bundles, console users and sessions,
-reviews of held messages and users' appeals."""
+"""Cases area tables: cases, their cues (one row each) and what they merge, children's
+reports, moderator actions and referrals, the hash-chained audit log, sealed evidence bundles,
+console users and sessions, reviews of held messages and users' appeals."""
 
 from __future__ import annotations
 
@@ -35,8 +35,18 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        # The queue: open cases by priority, then the SLA clock.
-        Index("ix_cases_queue", "status", "priority_rank", "sla_due_at"),
+        # The queue: open cases by priority, then the SLA clock. Its counts and filters are
+        # answered from the queue's indexes alone: `id` ends each order's tie and lets the cue
+        # and source filters (cases.id IN ...) be checked without reading the row.
+        Index(
+            "ix_cases_queue",
+            "status",
+            "priority_rank",
+            "sla_due_at",
+            "id",
+            "first_action_at",
+            "assigned_to",
+        ),
         Index("ix_cases_suspect", "suspect_account_id"),
         # Transparency: time to first decision per period, read from the index alone.
         Index(
@@ -45,10 +55,28 @@ class Case(Base):
             "first_action_seconds",
             "first_action_within_sla",
         ),
-        # Triage: the other queue orders, and "my cases".
-        # (first_action_at: "past its SLA with no decision" is counted from the index alone)
-        Index("ix_cases_status_due", "status", "sla_due_at", "first_action_at"),
-        Index("ix_cases_status_opened", "status", "opened_at"),
+        # Triage: the other queue orders, "my cases" and the youngest age band.
+        Index(
+            "ix_cases_status_due", "status", "sla_due_at", "id", "first_action_at", "assigned_to"
+        ),
+        Index(
+            "ix_cases_status_opened",
+            "status",
+            "opened_at",
+            "id",
+            "sla_due_at",
+            "first_action_at",
+            "assigned_to",
+        ),
+        Index(
+            "ix_cases_status_age_band",
+            "status",
+            "youngest_age_band",
+            "priority_rank",
+            "sla_due_at",
+            "id",
+            "first_action_at",
+        ),
         Index("ix_cases_status_activity", "status", "last_activity_at"),
         Index("ix_cases_assignee", "assigned_to", "status"),
     )
@@ -90,7 +118,11 @@ class CaseItem(Base):
     """One alert, report or hash match merged into a case (each source id at most once)."""
 
     __tablename__ = "case_items"
-    __table_args__ = (UniqueConstraint("source", "source_id", name="uq_case_items_source"),)
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_case_items_source"),
+        # The queue's source filter: the cases with an item from this source.
+        Index("ix_case_items_source_case", "source", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(SEQUENCE, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.id"), index=True)
@@ -103,6 +135,19 @@ class CaseItem(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CaseCue(Base):
+    """One cue (a grooming tactic, or what intake adds: a hash match, a child's report) of a
+    case, one row each: the queue's cue filter reads this index rather than scanning every
+    case's JSON list. Written by intake with the case's cues, in the same transaction."""
+
+    __tablename__ = "case_cues"
+    # The filter asks "which cases carry this cue": by cue first.
+    __table_args__ = (Index("ix_case_cues_cue", "cue", "case_id"),)
+
+    case_id: Mapped[str] = mapped_column(ID, ForeignKey("cases.id"), primary_key=True)
+    cue: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class Report(Base):
     """A user's report (usually a child's), in their own words, with the feedback we owe them."""
 
@@ -110,6 +155,13 @@ class Report(Base):
     # Covers the transparency breakdowns (period, category, age band, surface).
     __table_args__ = (
         Index("ix_reports_created", "created_at", "category", "reporter_age_band", "surface"),
+        # A report page link finds the report already sent about its conversation.
+        Index(
+            "ix_reports_conversation",
+            "reporter_account_id",
+            "reported_account_id",
+            "conversation_id",
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
