@@ -68,7 +68,9 @@ def test_an_appeal_is_checked_filed_and_its_outcome_read_back(world: World) -> N
         assert again.status_code == 409 and "already under appeal" in again.text
         status = platform.get(f"/v1/appeals/{receipt['id']}").json()
         assert status["status"] == "pending" and status["outcome"] is None
-        assert other.get(f"/v1/appeals/{receipt['id']}").status_code == 403
+        not_its_own = other.get(f"/v1/appeals/{receipt['id']}")
+        assert not_its_own.status_code == 403
+        assert "may read only the appeals it filed (moderation reads all)" in not_its_own.text
         with database.session() as session:
             decide_appeal(session, receipt["id"], "reversed", users["spec1"], "no grooming seen")
         decided = moderation.get(f"/v1/appeals/{receipt['id']}").json()

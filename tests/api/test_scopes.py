@@ -174,7 +174,9 @@ def test_ingest_key_reads_no_alerts_media_or_other_keys_reports(
         assert refused.status_code == 403, path
         assert "moderation" in message_of(refused.json())
         assert client.get(path, headers=auth(moderation)).status_code in (200, 404), path
-    assert client.get(f"/v1/reports/{report_id}", headers=auth(other)).status_code == 403
+    not_its_own = client.get(f"/v1/reports/{report_id}", headers=auth(other))
+    assert not_its_own.status_code == 403
+    assert "may read only the reports it submitted (moderation reads all)" in not_its_own.text
     assert client.get(f"/v1/reports/{report_id}", headers=auth(ingest)).status_code == 200
     assert client.get(f"/v1/reports/{report_id}", headers=auth(moderation)).status_code == 200
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, or_, select
 
 from childsafe.api.auth import ModerationKey
+from childsafe.api.cursors import decode_cursor, encode_cursor
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId
@@ -56,19 +55,6 @@ def _out(alert: Alert) -> AlertOut:
     )
 
 
-def _encode_cursor(alert: Alert) -> str:
-    raw = f"{as_utc(alert.created_at).isoformat()}|{alert.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        created, alert_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return as_utc(datetime.fromisoformat(created)), alert_id
-    except (ValueError, binascii.Error, UnicodeError) as error:
-        raise HTTPException(422, "invalid cursor: pass next_cursor from a previous page") from error
-
-
 @router.get("", response_model=AlertPage, responses=error_responses())
 def list_alerts(
     database: DatabaseDep,
@@ -90,14 +76,16 @@ def list_alerts(
     if since is not None:
         query = query.where(Alert.created_at >= as_utc(since))
     if cursor is not None:
-        created, alert_id = _decode_cursor(cursor)
+        created, alert_id = decode_cursor(cursor)
         query = query.where(
             or_(Alert.created_at < created, and_(Alert.created_at == created, Alert.id < alert_id))
         )
     with database.session() as session:
         rows = list(session.scalars(query))
     page = rows[:limit]
-    next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id)
     return AlertPage(alerts=[_out(a) for a in page], next_cursor=next_cursor)
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope, require_scope
+from childsafe.api.auth import IngestKey
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import PlatformId
+from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation, file_for_user
 from childsafe.cases.actions import ActionRefused
 from childsafe.cases.appeals import MAX_STATEMENT, NEXT_STEPS, STATUS_WORDS, file_appeal
 from childsafe.model.clock import as_utc
@@ -60,19 +61,19 @@ class AppealStatus(BaseModel):
     "", response_model=AppealReceipt, status_code=201, responses=error_responses(400, 404, 409)
 )
 def create_appeal(body: AppealIn, database: DatabaseDep, key: IngestKey) -> AppealReceipt:
-    try:
-        with database.session() as session:
-            appeal = file_appeal(
-                session,
-                account_id=body.account_id,
-                subject_type=body.subject_type,
-                subject_id=body.subject_id,
-                statement=body.statement,
-                contact_preference=body.contact_preference,
-                api_key_id=key.id,
-            )
-    except ActionRefused as refusal:
-        raise HTTPException(refusal.status, refusal.message) from refusal
+    appeal = file_for_user(
+        database,
+        ActionRefused,
+        lambda session: file_appeal(
+            session,
+            account_id=body.account_id,
+            subject_type=body.subject_type,
+            subject_id=body.subject_id,
+            statement=body.statement,
+            contact_preference=body.contact_preference,
+            api_key_id=key.id,
+        ),
+    )
     return AppealReceipt(
         id=appeal.id,
         status=appeal.status,
@@ -85,16 +86,13 @@ def create_appeal(body: AppealIn, database: DatabaseDep, key: IngestKey) -> Appe
 def get_appeal(
     appeal_id: Annotated[str, Path(max_length=128)],
     database: DatabaseDep,
-    key: Annotated[KeyIdentity, Depends(require_scope(KeyScope.INGEST, KeyScope.MODERATION))],
+    key: FilerOrModerationKey,
 ) -> AppealStatus:
     with database.session() as session:
         appeal = session.get(Appeal, appeal_id)
     if appeal is None:
         raise HTTPException(404, f"unknown appeal {appeal_id!r}")
-    if KeyScope.MODERATION not in key.scopes and appeal.api_key_id != key.id:
-        raise HTTPException(
-            403, "this API key may read only the appeals it filed (moderation reads all)"
-        )
+    check_filer_or_moderation(key, appeal.api_key_id, "the appeals it filed")
     return AppealStatus(
         id=appeal.id,
         account_id=appeal.account_id,

@@ -7,25 +7,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 
-from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope, require_scope
+from childsafe.api.auth import IngestKey
 from childsafe.api.deps import DatabaseDep
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import PlatformId
+from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation, file_for_user
 from childsafe.cases.report_links import PAGE_LINK_SECONDS
 from childsafe.cases.reports import (
     CATEGORIES,
     MAX_DETAILS,
     MAX_MESSAGES,
     SURFACES,
-    WHAT_HAPPENS_NEXT,
     ReportRejected,
     feedback,
     submit_report,
+    what_happens_next,
 )
+from childsafe.console.helplines import emergency_number
 from childsafe.console.report_page import report_page_url
 from childsafe.model.clock import as_utc
 from childsafe.store.tables.cases import Report
@@ -94,29 +96,34 @@ def list_categories(_key: IngestKey) -> list[CategoryOut]:
 
 
 @router.post("", response_model=ReportReceipt, status_code=201, responses=error_responses(404, 422))
-def create_report(body: ReportIn, database: DatabaseDep, key: IngestKey) -> ReportReceipt:
-    try:
-        with database.session() as session:
-            report = submit_report(
-                session,
-                reporter_account_id=body.reporter_account_id,
-                reported_account_id=body.reported_account_id,
-                category=body.category,
-                surface=body.surface,
-                conversation_id=body.conversation_id,
-                message_ids=body.message_ids,
-                details=body.details,
-                submitted_by=key.actor,
-                api_key_id=key.id,
-            )
-    except ReportRejected as error:
-        raise HTTPException(error.status, error.message) from error
-    # Answered only after the transaction committed: what we acknowledge is stored.
+def create_report(
+    body: ReportIn, request: Request, database: DatabaseDep, key: IngestKey
+) -> ReportReceipt:
+    report = file_for_user(
+        database,
+        ReportRejected,
+        lambda session: submit_report(
+            session,
+            reporter_account_id=body.reporter_account_id,
+            reported_account_id=body.reported_account_id,
+            category=body.category,
+            surface=body.surface,
+            conversation_id=body.conversation_id,
+            message_ids=body.message_ids,
+            details=body.details,
+            submitted_by=key.actor,
+            api_key_id=key.id,
+        ),
+    )
     return ReportReceipt(
         id=report.id,
         reference=report.reference,
         status="received",
-        what_happens_next=WHAT_HAPPENS_NEXT,
+        # The emergency number of the reader's country (CHILDSAFE_COUNTRY, or the language the
+        # platform passes on in Accept-Language), as on the report page.
+        what_happens_next=what_happens_next(
+            emergency_number(request.headers.get("accept-language", ""))
+        ),
         created_at=as_utc(report.created_at),
     )
 
@@ -144,7 +151,7 @@ def create_page_link(
 def get_report(
     report_id: Annotated[str, Path(max_length=128, description="the report id or its reference")],
     database: DatabaseDep,
-    key: Annotated[KeyIdentity, Depends(require_scope(KeyScope.INGEST, KeyScope.MODERATION))],
+    key: FilerOrModerationKey,
 ) -> ReportStatus:
     """A report's outcome: for moderation, or for the ingest key that submitted it (so the
     platform can tell the reporter)."""
@@ -154,10 +161,7 @@ def get_report(
         )
         if report is None:
             raise HTTPException(404, f"unknown report {report_id!r}")
-        if KeyScope.MODERATION not in key.scopes and report.api_key_id != key.id:
-            raise HTTPException(
-                403, "this API key may read only the reports it submitted (moderation reads all)"
-            )
+        check_filer_or_moderation(key, report.api_key_id, "the reports it submitted")
         answer = feedback(session, report)
         return ReportStatus(
             id=report.id,

@@ -4,11 +4,10 @@ cases (--cases 100000 for the larger figure; target median < 200 ms on both back
 from __future__ import annotations
 
 import argparse
-import json
 
 from childsafe.bench.console import bench_queue
-from childsafe.bench.databases import add_postgres_option, throwaway_databases
-from childsafe.cli.output import human_print
+from childsafe.bench.databases import add_postgres_option
+from childsafe.cli.output import BenchResult, bench_each_backend
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,18 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    say = human_print(args)
-    results = []
-    for _name, backend in throwaway_databases(args.postgres_url):
-        with backend as url:
-            result = bench_queue(url, args.cases, args.requests)
-        results.append(result)
-        for kind, timing in result["queries"].items():
-            say(
-                f"{result['backend']:>10}: queue page, {kind:>8}, {result['open_cases']:,} open "
-                f"cases: median {timing['median_ms']} ms, p95 {timing['p95_ms']} ms, max "
-                f"{timing['max_ms']} ms over {result['requests']} requests (target < 200 ms)"
-            )
-    if args.json:
-        print(json.dumps(results))
-    return 0
+    return bench_each_backend(args, lambda url: bench_queue(url, args.cases, args.requests), _lines)
+
+
+def _lines(result: BenchResult) -> list[str]:
+    """One line per kind of queue page timed."""
+    return [
+        f"{result['backend']:>10}: queue page, {kind:>8}, {result['open_cases']:,} open "
+        f"cases: median {timing['median_ms']} ms, p95 {timing['p95_ms']} ms, max "
+        f"{timing['max_ms']} ms over {result['requests']} requests (target < 200 ms)"
+        for kind, timing in result["queries"].items()
+    ]

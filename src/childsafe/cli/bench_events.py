@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from childsafe.bench.databases import add_postgres_option, throwaway_databases
+from childsafe.bench.databases import add_postgres_option
 from childsafe.bench.events import bench_events
 from childsafe.cli.arguments import seconds, whole_number
-from childsafe.cli.output import human_print
+from childsafe.cli.output import BenchResult, bench_each_backend
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,19 +32,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    say = human_print(args)
-    results = []
-    for _name, backend in throwaway_databases(args.postgres_url):
-        with backend as url:
-            result = bench_events(url, args.events, args.paced, args.pace)
-        results.append(result)
-        say(
-            f"{result['backend']:>10}: {result['events_per_s']:,.0f} events/s delivered "
-            f"({result['events']:,} in {result['backlog_seconds']} s, one receiver); "
-            f"emit to receipt p50 {result['delay_p50_ms']} ms, p99 {result['delay_p99_ms']} ms "
-            f"over {result['paced_events']} paced events (worker polls every "
-            f"{result['poll_ms']} ms); {result['unverified']} bad signatures"
-        )
-    if args.json:
-        print(json.dumps(results))
-    return 0
+    return bench_each_backend(
+        args, lambda url: bench_events(url, args.events, args.paced, args.pace), _lines
+    )
+
+
+def _lines(result: BenchResult) -> list[str]:
+    return [
+        f"{result['backend']:>10}: {result['events_per_s']:,.0f} events/s delivered "
+        f"({result['events']:,} in {result['backlog_seconds']} s, one receiver); "
+        f"emit to receipt p50 {result['delay_p50_ms']} ms, p99 {result['delay_p99_ms']} ms "
+        f"over {result['paced_events']} paced events (worker polls every "
+        f"{result['poll_ms']} ms); {result['unverified']} bad signatures"
+    ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from childsafe.bench.databases import add_postgres_option, throwaway_databases
+from childsafe.bench.databases import add_postgres_option
 from childsafe.bench.transparency import bench_transparency
-from childsafe.cli.output import human_print
+from childsafe.cli.output import BenchResult, bench_each_backend
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,19 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    say = human_print(args)
-    results = []
-    for _name, backend in throwaway_databases(args.postgres_url):
-        with backend as url:
-            result = bench_transparency(url, args.actions, args.cases, args.reports)
-        results.append(result)
-        say(
-            f"{result['backend']:>10}: figures over {result['actions']:,} decisions, "
-            f"{result['cases']:,} cases, {result['reports']:,} reports: "
-            f"median {result['figures_seconds_median']} s of 3 runs (target < 10 s); "
-            f"{result['dsa_statements']:,} DSA statements in {result['dsa_seconds']} s "
-            f"(loading took {result['load_seconds']} s)"
-        )
-    if args.json:
-        print(json.dumps(results))
-    return 0
+    return bench_each_backend(
+        args, lambda url: bench_transparency(url, args.actions, args.cases, args.reports), _lines
+    )
+
+
+def _lines(result: BenchResult) -> list[str]:
+    return [
+        f"{result['backend']:>10}: figures over {result['actions']:,} decisions, "
+        f"{result['cases']:,} cases, {result['reports']:,} reports: "
+        f"median {result['figures_seconds_median']} s of 3 runs (target < 10 s); "
+        f"{result['dsa_statements']:,} DSA statements in {result['dsa_seconds']} s "
+        f"(loading took {result['load_seconds']} s)"
+    ]

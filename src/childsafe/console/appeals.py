@@ -11,17 +11,17 @@ from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy import select
 
 from childsafe.cases import appeals
-from childsafe.cases.actions import ACTION_WORDS, ActionRefused
+from childsafe.cases.actions import ACTION_WORDS
 from childsafe.console.auditing import Seen, records_view
 from childsafe.console.params import Actor, CaseViewer, CsrfField
 from childsafe.console.web import (
     PREFIX,
     ConsolePageError,
     ConsoleRoute,
-    check_csrf,
     database_of,
     render,
     see_other,
+    submit_form,
 )
 from childsafe.store.tables.cases import Appeal
 
@@ -77,12 +77,12 @@ def decide(
     new_decision: Annotated[str, Form(max_length=16)] = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-    try:
-        with database_of(request).session() as session:
-            appeals.decide_appeal(
-                session, appeal_id, outcome, viewer.user, reason, new_decision or None
-            )
-    except ActionRefused as refusal:
-        raise ConsolePageError(refusal.status, refusal.message) from refusal
+    submit_form(
+        request,
+        viewer,
+        csrf_token,
+        lambda s, user: appeals.decide_appeal(
+            s, appeal_id, outcome, user, reason, new_decision or None
+        ),
+    )
     return see_other(f"{PREFIX}/appeals?done=appeal-{outcome}")

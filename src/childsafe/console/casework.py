@@ -3,18 +3,15 @@ referrals and their second-specialist approval) and the case's images, blurred o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from childsafe.cases import assignment, queries, queue_filters, saved_views
 from childsafe.cases.actions import (
     ACTION_WORDS,
     ACTIONS,
-    ActionRefused,
     close_case,
     decide_referral,
     request_referral,
@@ -30,11 +27,11 @@ from childsafe.console.web import (
     PREFIX,
     ConsolePageError,
     ConsoleRoute,
-    check_csrf,
     database_of,
     render,
     see_other,
     sla_words,
+    submit_form,
 )
 from childsafe.model.clock import utcnow
 
@@ -114,19 +111,6 @@ def case_page(
     )
 
 
-def _decide(
-    request: Request, work: Callable[[Session], tuple[str, str]], view: str = ""
-) -> Response:
-    """Run a decision in one transaction, then show its case: `work` returns (case id, outcome).
-    The decision records itself in the audit log, in that transaction (cases/actions.py)."""
-    try:
-        with database_of(request).session() as session:
-            case_id, outcome = work(session)
-    except ActionRefused as refusal:
-        raise ConsolePageError(refusal.status, refusal.message) from refusal
-    return see_other(case_url(case_id, view, outcome))
-
-
 @router.post("/cases/{case_id}/actions")
 def act_on_case(
     request: Request,
@@ -139,14 +123,11 @@ def act_on_case(
     csrf_token: CsrfField = None,
 ) -> Response:
     """Record a decision; with then=next, open the next case of the queue view it came from."""
-    check_csrf(viewer, csrf_token)
-    answer = _decide(
-        request,
-        lambda session: (case_id, take_action(session, case_id, kind, viewer.user, reason).kind),
-        view,
+    recorded = submit_form(
+        request, viewer, csrf_token, lambda s, user: take_action(s, case_id, kind, user, reason)
     )
     if then != "next":
-        return answer
+        return see_other(case_url(case_id, view, recorded.kind))
     chosen = queue_filter(view)
     with database_of(request).session() as session:
         following = queue_filters.next_case(session, chosen, viewer.user.id, utcnow(), case_id)
@@ -159,13 +140,8 @@ def act_on_case(
 def close(
     request: Request, case_id: str, viewer: Actor, reason: Reason = "", csrf_token: CsrfField = None
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-
-    def work(session: Session) -> tuple[str, str]:
-        close_case(session, case_id, viewer.user, reason)
-        return case_id, "closed"
-
-    return _decide(request, work)
+    submit_form(request, viewer, csrf_token, lambda s, user: close_case(s, case_id, user, reason))
+    return see_other(case_url(case_id, "", "closed"))
 
 
 @router.post("/cases/{case_id}/referrals")
@@ -176,13 +152,10 @@ def refer(
     reason: Reason = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-
-    def work(session: Session) -> tuple[str, str]:
-        request_referral(session, case_id, viewer.user, reason)
-        return case_id, "referral-requested"
-
-    return _decide(request, work)
+    submit_form(
+        request, viewer, csrf_token, lambda s, user: request_referral(s, case_id, user, reason)
+    )
+    return see_other(case_url(case_id, "", "referral-requested"))
 
 
 @router.post("/referrals/{referral_id}/decision")
@@ -194,13 +167,13 @@ def decide(
     reason: Reason = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-
-    def work(session: Session) -> tuple[str, str]:
-        referral = decide_referral(session, referral_id, viewer.user, decision == "approve", reason)
-        return referral.case_id, f"referral-{referral.status}"
-
-    return _decide(request, work)
+    referral = submit_form(
+        request,
+        viewer,
+        csrf_token,
+        lambda s, user: decide_referral(s, referral_id, user, decision == "approve", reason),
+    )
+    return see_other(case_url(referral.case_id, "", f"referral-{referral.status}"))
 
 
 def case_image(

@@ -11,18 +11,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request, Response
 
 from childsafe.cases import held_messages
-from childsafe.cases.actions import ActionRefused
 from childsafe.console.auditing import Seen, records_view
 from childsafe.console.params import Actor, CaseViewer, CsrfField
 from childsafe.console.web import (
     PREFIX,
-    ConsolePageError,
     ConsoleRoute,
-    check_csrf,
     database_of,
     human_delta,
     render,
     see_other,
+    submit_form,
     templates,
 )
 from childsafe.model.clock import as_utc, utcnow
@@ -65,11 +63,11 @@ def review(
     case_id: Annotated[str, Form(max_length=128)] = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-    try:
-        with database_of(request).session() as session:
-            done = held_messages.review(session, message_id, decision, viewer.user, reason)
-    except ActionRefused as refusal:
-        raise ConsolePageError(refusal.status, refusal.message) from refusal
+    done = submit_form(
+        request,
+        viewer,
+        csrf_token,
+        lambda s, user: held_messages.review(s, message_id, decision, user, reason),
+    )
     back = f"{PREFIX}/cases/{quote(case_id, safe='')}" if case_id else f"{PREFIX}/held-messages"
     return see_other(f"{back}?done=message-{done.decision}")

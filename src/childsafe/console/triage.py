@@ -12,7 +12,6 @@ from typing import Annotated, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy.orm import Session
 
 from childsafe.cases import assignment, notes, queue_filters, saved_views
 from childsafe.cases.actions import ActionRefused, close_case, take_action
@@ -27,6 +26,7 @@ from childsafe.console.web import (
     database_of,
     render,
     see_other,
+    submit_form,
 )
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
@@ -61,17 +61,6 @@ def case_url(case_id: str, view: str, done: str) -> str:
     return f"{PREFIX}/cases/{case_id}?{urlencode(query)}"
 
 
-def _run(
-    request: Request, viewer: Viewer, csrf_token: str | None, work: Callable[[Session], object]
-) -> None:
-    check_csrf(viewer, csrf_token)
-    try:
-        with database_of(request).session() as session:
-            work(session)
-    except ActionRefused as refusal:
-        raise ConsolePageError(refusal.status, refusal.message) from refusal
-
-
 def _answer(case_id: str, view: str, back: str, done: str) -> Response:
     """Back to the queue the form was sent from, or to the case page."""
     if back == "queue":
@@ -91,7 +80,7 @@ def claim(
     back: Back = "case",
     csrf_token: CsrfField = None,
 ) -> Response:
-    _run(request, viewer, csrf_token, lambda s: assignment.claim(s, case_id, viewer.user))
+    submit_form(request, viewer, csrf_token, lambda s, user: assignment.claim(s, case_id, user))
     return _answer(case_id, view, back, "assigned-to-you")
 
 
@@ -105,11 +94,11 @@ def assign(
     view: View = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    _run(
+    submit_form(
         request,
         viewer,
         csrf_token,
-        lambda s: assignment.assign(s, case_id, assignee, viewer.user, reason),
+        lambda s, user: assignment.assign(s, case_id, assignee, user, reason),
     )
     return _answer(case_id, view, "case", "assigned")
 
@@ -123,8 +112,8 @@ def unassign(
     view: View = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    _run(
-        request, viewer, csrf_token, lambda s: assignment.unassign(s, case_id, viewer.user, reason)
+    submit_form(
+        request, viewer, csrf_token, lambda s, user: assignment.unassign(s, case_id, user, reason)
     )
     return _answer(case_id, view, "case", "unassigned")
 
@@ -139,11 +128,11 @@ def escalate(
     view: View = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    _run(
+    submit_form(
         request,
         viewer,
         csrf_token,
-        lambda s: assignment.escalate(s, case_id, specialist, viewer.user, reason),
+        lambda s, user: assignment.escalate(s, case_id, specialist, user, reason),
     )
     return _answer(case_id, view, "case", "escalated")
 
@@ -157,7 +146,7 @@ def add_note(
     view: View = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    _run(request, viewer, csrf_token, lambda s: notes.add_note(s, case_id, viewer.user, note))
+    submit_form(request, viewer, csrf_token, lambda s, user: notes.add_note(s, case_id, user, note))
     return _answer(case_id, view, "case", "note-added")
 
 
@@ -225,11 +214,8 @@ def save_view(
     csrf_token: CsrfField = None,
 ) -> Response:
     chosen = queue_filter(view)
-    _run(
-        request,
-        viewer,
-        csrf_token,
-        lambda s: saved_views.save_view(s, viewer.user.id, name, chosen),
+    submit_form(
+        request, viewer, csrf_token, lambda s, user: saved_views.save_view(s, user.id, name, chosen)
     )
     return see_other(queue_url(view, done="view-saved"))
 
@@ -238,5 +224,7 @@ def save_view(
 def delete_view(
     request: Request, view_id: str, viewer: QueueViewer, csrf_token: CsrfField = None
 ) -> Response:
-    _run(request, viewer, csrf_token, lambda s: saved_views.delete_view(s, viewer.user.id, view_id))
+    submit_form(
+        request, viewer, csrf_token, lambda s, user: saved_views.delete_view(s, user.id, view_id)
+    )
     return see_other(queue_url("", done="view-deleted"))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
@@ -32,6 +32,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from childsafe import audit
+from childsafe.cases.actions import ActionRefused
 from childsafe.cases.roles import ROLE_TITLES, Permission, Role, allowed
 from childsafe.console.helplines import helplines
 from childsafe.model.clock import as_utc, utcnow
@@ -280,6 +281,27 @@ def check_csrf(viewer: Viewer, submitted: str | None) -> None:
             "This form expired or did not come from the console (CSRF check failed). "
             "Go back, reload the page and try again.",
         )
+
+
+Done = TypeVar("Done")
+
+
+def submit_form(
+    request: Request,
+    viewer: Viewer,
+    csrf_token: str | None,
+    action: Callable[[Session, ConsoleUser], Done],
+) -> Done:
+    """A form's change: the CSRF check, then `action` for the signed-in user in one
+    transaction, which it records in the audit log itself (cases/). What the domain refuses
+    (not allowed, not found, already done) becomes the page that says why; the route answers
+    with where to go next (`see_other`)."""
+    check_csrf(viewer, csrf_token)
+    try:
+        with database_of(request).session() as session:
+            return action(session, viewer.user)
+    except ActionRefused as refusal:
+        raise ConsolePageError(refusal.status, refusal.message) from refusal
 
 
 def see_other(url: str) -> Response:
