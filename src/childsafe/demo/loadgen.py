@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from childsafe.cases.priority import LEVELS
 from childsafe.cases.reports import CATEGORIES, SURFACES
 from childsafe.store.db import Database
-from childsafe.store.tables.cases import Case, CaseAction, ConsoleUser, Report
+from childsafe.store.tables.cases import Case, CaseAction, CaseCue, ConsoleUser, Report
 from childsafe.store.tables.service import Account
 
 BATCH = 5000
@@ -199,7 +199,15 @@ def populate(
                 kept.reports.append(row)
             yield row
 
-    for table, rows in ((Case, case_rows()), (CaseAction, action_rows()), (Report, report_rows())):
+    for batch in _batches(case_rows()):
+        with database.session() as session:
+            session.execute(insert(Case), batch)
+            # Each case's cues, one row each, as intake writes them.
+            session.execute(
+                insert(CaseCue),
+                [{"case_id": row["id"], "cue": cue} for row in batch for cue in row["cues"]],
+            )
+    for table, rows in ((CaseAction, action_rows()), (Report, report_rows())):
         for batch in _batches(rows):
             with database.session() as session:
                 session.execute(insert(table), batch)
