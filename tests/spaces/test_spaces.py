@@ -1,6 +1,7 @@
 """Spaces end to end: register, rating rising with what is sent, children gated with a
 supportive notice and suspended when the rating rises above their band (the platform told by
-events), the owner's floor, a moderator's audited override, and the invite signal.
+events), the owner's floor, a moderator's audited override, and an adult inviting unconnected
+children screened into the moderators' queue.
 
 Every message here is invented for the tests and kept mild; the "sexual" lines only carry the
 trigger words the detector counts.
@@ -13,17 +14,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import func, select
 
 from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.model import AgeBand
 from childsafe.spaces.ratings import Rating, WindowCounts, allowed, content_rating
+from childsafe.spaces.registry import unconnected_invites
 from childsafe.store.db import Database
-from childsafe.store.tables.cases import AuditEntry
+from childsafe.store.tables.cases import AuditEntry, Case, CaseItem
 from childsafe.store.tables.events import OutboxEvent
 from childsafe.store.tables.spaces import SpaceRatingBucket, SpaceRefusal
 from childsafe.transparency.figures import compute_figures
 from tests.helpers.api import api_client, message, register
+from tests.helpers.images import encode
 
 ORDINARY = ["anyone up for the match later", "that level was so hard", "gg everyone"]
 SEXUAL = "feeling so horny tonight"  # invented; the trigger word only
@@ -168,15 +172,62 @@ def test_the_declared_rating_is_a_floor_and_an_override_is_audited(
     assert bad.status_code == 422
 
 
-def test_an_adult_inviting_unconnected_children_is_a_signal(client: TestClient) -> None:
-    client.put("/v1/spaces/den", json={"kind": "group_chat", "owner_id": "grownup"})
-    for kid in ("kid", "kid2"):
-        client.put(f"/v1/spaces/den/members/{kid}", json={"invited_by": "grownup"})
+def test_an_adult_inviting_unconnected_children_is_screened_into_the_queue(
+    client: TestClient, database: Database
+) -> None:
+    register(client, "kid4", "under_13")
+    register(client, "cousin", "13_15")
+    assert client.put("/v1/connections/grownup/cousin").status_code in (200, 201)
+    client.put(
+        "/v1/spaces/den", json={"kind": "group_chat", "owner_id": "grownup", "name": "Art club"}
+    )
+    for kid in ("kid", "kid2", "cousin"):  # the cousin is connected: not counted
+        added = client.put(f"/v1/spaces/den/members/{kid}", json={"invited_by": "grownup"})
+        assert added.status_code == 200 and added.json()["notice"] is None
+    # A teenager inviting classmates is not what the rule is for.
+    client.put("/v1/spaces/den/members/teen", json={"invited_by": "older_teen"})
     assert client.get("/v1/spaces/den").json()["signals"] == []
-    client.put("/v1/spaces/den/members/kid3", json={"invited_by": "grownup"})
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+    third = client.put("/v1/spaces/den/members/kid3", json={"invited_by": "grownup"})
+    assert third.status_code == 200
+    assert "not connected with added you" in third.json()["notice"]
     [signal] = client.get("/v1/spaces/den").json()["signals"]
-    assert signal["name"] == "space.adult_invites_unconnected_children"
+    assert signal["name"] == "space.unconnected_children_invited"
     assert signal["account_id"] == "grownup" and signal["children"] == 3
+    assert signal["rules"] == ["adult_invites_unconnected_children"]
+    assert (
+        signal["reason"]
+        == "invited 3 children with no connection to them into 'Art club' within 24 h"
+    )
+    client.put("/v1/spaces/den/members/kid4", json={"invited_by": "grownup"})
+    client.put("/v1/spaces/den/members/kid4", json={"invited_by": "grownup"})  # a repeat
+
+    with database.session() as session:
+        [case] = session.scalars(select(Case)).all()
+        items = session.scalars(select(CaseItem).where(CaseItem.case_id == case.id)).all()
+        trail = session.scalars(
+            select(AuditEntry).where(AuditEntry.target_id == case.id).order_by(AuditEntry.seq)
+        ).all()
+    assert case.suspect_account_id == "grownup" and case.status == "open"
+    assert sorted(case.victim_account_ids) == ["kid", "kid2", "kid3", "kid4"]
+    assert case.severity == "invites_unconnected_children"
+    assert [item.source for item in items] == ["space_invite", "space_invite"]
+    assert [entry.details["reason"] for entry in trail] == [
+        "invited 3 children with no connection to them into 'Art club' within 24 h",
+        "invited 4 children with no connection to them into 'Art club' within 24 h",
+    ]
+
+
+def test_invites_older_than_a_day_do_not_count(client: TestClient, database: Database) -> None:
+    client.put("/v1/spaces/den", json={"kind": "group_chat", "owner_id": "grownup"})
+    for kid in ("kid", "kid2", "kid3"):
+        client.put(f"/v1/spaces/den/members/{kid}", json={"invited_by": "grownup"})
+    later = datetime.now(UTC) + timedelta(hours=25)
+    with database.session() as session:
+        assert len(unconnected_invites(session, "den")[0].children) == 3
+        assert unconnected_invites(session, "den", now=later) == []
 
 
 def test_content_rating_rules_and_band_limits() -> None:
@@ -212,3 +263,31 @@ def test_transparency_counts_spaces_by_rating_and_children_kept_out(
         figures = compute_figures(session, today, today)
     assert figures.spaces_by_rating == {"U": 1, "PG": 0, "12": 0, "15": 1, "18": 0}
     assert figures.children_kept_out_of_spaces == 2
+
+
+def test_an_image_posted_in_a_space_counts_to_its_window(client: TestClient) -> None:
+    client.put("/v1/spaces/gallery", json={"kind": "channel", "owner_id": "owner"})
+    _send(client, ORDINARY[0], space="gallery")
+    posted = client.post(
+        "/v1/media",
+        data={
+            "sender_id": "owner",
+            "recipient_ids": "grownup",
+            "conversation_id": "gallery-chat",
+            "space_id": "gallery",
+            "sent_at": datetime.now(UTC).isoformat(),
+        },
+        files={
+            "file": ("sky.png", encode(Image.new("RGB", (64, 48), (30, 120, 200))), "image/png")
+        },
+    )
+    assert posted.status_code == 200, posted.text
+    window = client.get("/v1/spaces/gallery").json()["window"]
+    assert window == {
+        "messages": 2,
+        "sexual": 0,
+        "grooming": 0,
+        "nudity": 0,
+        "known_abuse": 0,
+        "self_harm": 0,
+    }

@@ -35,6 +35,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("childsafe.console.downloads", "router"),
     ("childsafe.console.admin", "router"),
     ("childsafe.console.webhooks", "router"),
+    ("childsafe.console.spaces", "router"),
     ("childsafe.console.assets", "router"),
     ("childsafe.console.report_page", "router"),
 ]

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from childsafe.accounts import UnknownAccount
@@ -21,7 +20,10 @@ from childsafe.api.deps import SessionDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_body, error_responses
 from childsafe.api.fields import PlatformId
 from childsafe.model.clock import as_utc
-from childsafe.spaces.rating import assess, history, rerate, window_counts
+from childsafe.policy import Policy
+from childsafe.runtime import settings
+from childsafe.screening.invites import invite_findings, screen_invite
+from childsafe.spaces.listing import space_detail
 from childsafe.spaces.ratings import Rating
 from childsafe.spaces.registry import (
     KINDS,
@@ -29,7 +31,6 @@ from childsafe.spaces.registry import (
     SpaceNotFound,
     add_member,
     get_space,
-    invite_signals,
     override_rating,
     put_space,
     remove_member,
@@ -44,6 +45,14 @@ router = APIRouter(
 )
 
 SpaceId = Annotated[PlatformId, Path(description="the platform's id for the space")]
+
+
+def _policy(request: Request) -> Policy:
+    return settings.policy(request.app.state)
+
+
+# The app's policy: invites into a space are screened by its rules.
+AppPolicy = Annotated[Policy, Depends(_policy)]
 AccountId = Annotated[PlatformId, Path(description="the member's account id")]
 
 
@@ -51,6 +60,9 @@ class SpaceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal[KINDS]  # type: ignore[valid-type]
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="the space's display name"
+    )
     owner_id: PlatformId
     declared_rating: Rating = Field(
         default=Rating.U, description="the owner's rating: the space is never rated below it"
@@ -81,6 +93,13 @@ class MemberOut(BaseModel):
     suspended_reason: str | None
 
 
+class MemberAddedOut(MemberOut):
+    notice: str | None = Field(
+        description="for the member to see: set when their invite matched a rule (an adult "
+        "inviting several children they are not connected to)"
+    )
+
+
 class RefusedOut(BaseModel):
     account_id: str
     rating: str
@@ -98,6 +117,7 @@ class RatingChangeOut(BaseModel):
 
 class SpaceOut(BaseModel):
     id: str
+    name: str | None
     kind: str
     owner_id: str
     rating: Rating = Field(description="the rating in force")
@@ -108,7 +128,9 @@ class SpaceOut(BaseModel):
     window: dict[str, int] = Field(description="what the rating counted over the last 7 days")
     members: list[MemberOut]
     refused: list[RefusedOut] = Field(default_factory=list, description="children kept out now")
-    signals: list[dict[str, Any]]
+    signals: list[dict[str, Any]] = Field(
+        description="inviters whose invites matched a rule (space.unconnected_children_invited)"
+    )
     history: list[RatingChangeOut]
 
 
@@ -122,31 +144,28 @@ def _member(member: SpaceMember) -> MemberOut:
     )
 
 
-def _view(session: Session, space: Space, refused: list[Refused] | None = None) -> SpaceOut:
-    members = session.scalars(
-        select(SpaceMember).where(SpaceMember.space_id == space.id).order_by(SpaceMember.joined_at)
-    )
-    counts = window_counts(session, space.id)
-    rating, content, reasons = assess(space, counts)
-    if (rating.value, content.value) != (space.rating, space.content_rating):
-        # Content has left the window since the space was last written: the rating follows.
-        rerate(session, get_space(session, space.id, for_update=True), "content")
+def _view(
+    session: Session, space: Space, policy: Policy, refused: list[Refused] | None = None
+) -> SpaceOut:
+    shown = space_detail(session, space.id)
+    counts = shown.counts
     return SpaceOut(
         id=space.id,
+        name=space.name,
         kind=space.kind,
         owner_id=space.owner_id,
-        rating=rating,
-        reasons=reasons,
+        rating=shown.rating,
+        reasons=shown.reasons,
         declared_rating=Rating(space.declared_rating),
-        content_rating=content,
+        content_rating=shown.content,
         override_rating=Rating(space.override_rating) if space.override_rating else None,
-        window={name: getattr(counts, name) for name in counts.__dataclass_fields__},
-        members=[_member(m) for m in members],
+        window=counts._asdict(),
+        members=[_member(m) for m in shown.members],
         refused=[
             RefusedOut(account_id=r.account_id, rating=r.rating, notice=r.notice)
             for r in refused or []
         ],
-        signals=invite_signals(session, space.id),
+        signals=[finding.document() for finding in invite_findings(session, policy, space.id)],
         history=[
             RatingChangeOut(
                 at=as_utc(change.at),
@@ -156,7 +175,7 @@ def _view(session: Session, space: Space, refused: list[Refused] | None = None) 
                 reasons=change.reasons,
                 actor=change.actor,
             )
-            for change in history(session, space.id)
+            for change in shown.history
         ],
     )
 
@@ -170,7 +189,12 @@ def _space(session: Session, space_id: str, *, for_update: bool = False) -> Spac
 
 @router.put("/{space_id}", response_model=SpaceOut, responses=error_responses(404))
 def put(
-    space_id: SpaceId, body: SpaceIn, session: SessionDep, response: Response, _key: IngestKey
+    space_id: SpaceId,
+    body: SpaceIn,
+    session: SessionDep,
+    response: Response,
+    policy: AppPolicy,
+    _key: IngestKey,
 ) -> SpaceOut:
     """Register or update a space. Listed members are added one by one; a child the rating
     keeps out is listed under `refused` with the notice to show them."""
@@ -182,34 +206,38 @@ def put(
             owner_id=body.owner_id,
             declared_rating=body.declared_rating,
             members=body.members,
+            name=body.name,
         )
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
     if created:
         response.status_code = status.HTTP_201_CREATED
-    return _view(session, space, refused)
+    return _view(session, space, policy, refused)
 
 
 @router.get("/{space_id}", response_model=SpaceOut, responses=error_responses(404))
-def get(space_id: SpaceId, session: SessionDep, _key: IngestKey) -> SpaceOut:
+def get(space_id: SpaceId, session: SessionDep, policy: AppPolicy, _key: IngestKey) -> SpaceOut:
     """The rating in force and why, what it counted, members, signals and the history."""
-    return _view(session, _space(session, space_id))
+    return _view(session, _space(session, space_id), policy)
 
 
 @router.put(
     "/{space_id}/members/{account_id}",
-    response_model=MemberOut,
+    response_model=MemberAddedOut,
     responses=error_responses(403, 404),
 )
 def put_member(
     space_id: SpaceId,
     account_id: AccountId,
     session: SessionDep,
+    policy: AppPolicy,
     _key: IngestKey,
     body: MemberIn | None = None,
 ) -> Any:
     """Add a member. A child whose age band the rating is above is refused (403): show them
-    the supportive notice in `error.details[0].notice`."""
+    the supportive notice in `error.details[0].notice`. An invite (`invited_by`) is screened:
+    an adult inviting several children they are not connected to is put in the moderators'
+    queue, and the member's answer carries a `notice` for them."""
     space = _space(session, space_id)
     try:
         refused = add_member(session, space, account_id, body.invited_by if body else None)
@@ -225,7 +253,10 @@ def put_member(
         )
     member = session.get(SpaceMember, (space.id, account_id))
     assert member is not None
-    return _member(member)
+    invited_by = body.invited_by if body else None
+    finding = screen_invite(session, policy, space.id, invited_by) if invited_by else None
+    notice = finding.decision.notice if finding else None
+    return MemberAddedOut(**_member(member).model_dump(), notice=notice)
 
 
 @router.delete("/{space_id}/members/{account_id}", status_code=204, responses=error_responses(404))
@@ -239,7 +270,7 @@ def delete_member(
 
 @router.post("/{space_id}/rating-override", response_model=SpaceOut, responses=error_responses(404))
 def post_override(
-    space_id: SpaceId, body: OverrideIn, session: SessionDep, key: ModerationKey
+    space_id: SpaceId, body: OverrideIn, session: SessionDep, policy: AppPolicy, key: ModerationKey
 ) -> SpaceOut:
     """A moderator sets the rating (never below the declared one) or clears it (`null`).
     Audited with the calling key as the actor."""
@@ -247,4 +278,4 @@ def post_override(
         space = override_rating(session, space_id, body.rating, body.reason, key.actor)
     except SpaceNotFound as error:
         raise HTTPException(404, str(error)) from error
-    return _view(session, space)
+    return _view(session, space, policy)

@@ -29,6 +29,7 @@ SEVERITY: dict[str, float] = {
     "personal_info": 0.4,
     "gifts_flattery": 0.3,
     "reported_concern": 0.4,
+    "invites_unconnected_children": 0.5,
 }
 # Cues that put a case about a child at P1 regardless of the rest.
 CRITICAL_CUES = frozenset({"threat_sextortion", "known_abuse_image"})

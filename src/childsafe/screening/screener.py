@@ -38,7 +38,7 @@ from childsafe.screening.records import (
     ScreeningUnavailable,
 )
 from childsafe.screening.storage import AnsweredRow, BatchReads, BatchWrites, storage_for
-from childsafe.spaces import SpaceActivity, record_activity, record_batch_activity
+from childsafe.spaces import SpaceActivity, bucket_rows, rerate_moved
 from childsafe.store.db import Database
 
 log = logging.getLogger("childsafe.screening")
@@ -267,24 +267,26 @@ class Screener:
         intake_in_line = bool(writes.cases) and not self.defer_case_intake
         if self.defer_case_intake:
             writes.pending_intakes = [pending_intake(case, now) for case in writes.cases]
+        writes.space_buckets = bucket_rows(writes.spaces)
         if self.storage.atomic_writes and not intake_in_line:
             # One statement is its own transaction: no BEGIN and COMMIT round trips.
             with self._autocommit.connect() as connection:
-                self.storage.write(connection, writes)
-            if writes.spaces:
-                with _space_ratings_are_statistics():
-                    record_batch_activity(self.database, writes.spaces)
+                windows = self.storage.write(connection, writes)
+            moved = [window for window in windows if window.moved()]
+            if moved:
+                with _space_ratings_are_statistics(), self.database.session() as session:
+                    rerate_moved(session, moved)
         else:
             with self.database.session() as session:
-                self.storage.write(session.connection(), writes)
+                windows = self.storage.write(session.connection(), writes)
                 if intake_in_line:
                     for case in writes.cases:
                         open_or_update_case(session, case)
-                if writes.spaces:
-                    # In the batch's commit (a second one would double its cost on SQLite),
-                    # behind a savepoint: a failure here never fails the messages.
+                moved = [window for window in windows if window.moved()]
+                if moved:
+                    # Behind a savepoint: re-rating a space never fails the messages.
                     with _space_ratings_are_statistics(), session.begin_nested():
-                        record_activity(session, writes.spaces)
+                        rerate_moved(session, moved)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
 
@@ -304,11 +306,11 @@ class Screener:
 
 @contextmanager
 def _space_ratings_are_statistics() -> Iterator[None]:
-    """A space's counters never fail or hold back a batch's answers: an error is logged."""
+    """Re-rating a space never fails or holds back a batch's answers: an error is logged."""
     try:
         yield
     except SQLAlchemyError:
-        log.exception("space ratings not updated for a batch (its messages are stored)")
+        log.exception("space ratings not re-rated for a batch (its messages are stored)")
 
 
 def _copy_of(

@@ -5,7 +5,20 @@ from what flows through them, gating children by it, and the signals a space add
 counts activity and keeps the rating in force; `ratings` is the scale and the rules.
 """
 
-from childsafe.spaces.rating import SpaceActivity, record_activity, record_batch_activity
+from childsafe.spaces.rating import (
+    SpaceActivity,
+    SpaceWindow,
+    bucket_rows,
+    record_activity,
+    rerate_moved,
+)
 from childsafe.spaces.ratings import Rating
 
-__all__ = ["Rating", "SpaceActivity", "record_activity", "record_batch_activity"]
+__all__ = [
+    "Rating",
+    "SpaceActivity",
+    "SpaceWindow",
+    "bucket_rows",
+    "record_activity",
+    "rerate_moved",
+]

@@ -1,20 +1,22 @@
 """A space's rating in force: counted content, the owner's floor, a moderator's override; and
 what follows when it rises (history, the platform told, children above their band suspended).
 
-Cost: a message or image in a space adds to one hourly bucket (one upsert); the rating is then
-re-read from at most a week of buckets (168 rows, one indexed aggregate) once per batch per
-space, so the cost per message does not grow with the space's history or size.
+Cost: a batch of messages or an image adds one row per space and hour to the hourly buckets
+(`bucket_rows`), written with the rest of the batch (the message path's storage: on PostgreSQL
+inside its single write statement); the touched spaces' week totals (at most 168 buckets each,
+one indexed aggregate) come back from the same write, and only a space whose rating moves is
+locked and re-rated. So the cost per message does not grow with the space's history or size.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from childsafe.events.outbox import emit
@@ -26,16 +28,17 @@ from childsafe.spaces.ratings import (
     Rating,
     WindowCounts,
     allowed,
+    content_level,
     content_rating,
-    highest,
+    in_force,
 )
-from childsafe.store.db import Database
 from childsafe.store.tables.service import Account
 from childsafe.store.tables.spaces import Space, SpaceMember, SpaceRatingBucket, SpaceRatingChange
 
 # The cue names that count as each kind of content (the rest of the tactics are grooming).
 SEXUAL_CUES = frozenset({"sexual"})
 SELF_HARM_CUES = frozenset({"dares_self_harm"})
+# The buckets' counters, in WindowCounts' order.
 COUNTED = ("messages", "sexual", "grooming", "nudity", "known_abuse", "self_harm")
 
 
@@ -49,24 +52,75 @@ class SpaceActivity:
     nudity: bool = False
     known_abuse: bool = False
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> tuple[int, ...]:
+        """What it adds to each of COUNTED."""
         cues = set(self.cues)
-        return {
-            "messages": 1,
-            "sexual": int(bool(cues & SEXUAL_CUES)),
-            "grooming": int(bool(cues - SEXUAL_CUES - SELF_HARM_CUES)),
-            "nudity": int(self.nudity),
-            "known_abuse": int(self.known_abuse),
-            "self_harm": int(bool(cues & SELF_HARM_CUES)),
-        }
+        return (
+            1,
+            int(bool(cues & SEXUAL_CUES)),
+            int(bool(cues - SEXUAL_CUES - SELF_HARM_CUES)),
+            int(self.nudity),
+            int(self.known_abuse),
+            int(bool(cues & SELF_HARM_CUES)),
+        )
 
 
 def _hour(at: datetime) -> int:
     return int(as_utc(at).timestamp() // 3600)
 
 
-# One statement for a batch's buckets, the same SQL on both databases: a space that is not
-# registered adds no row (the SELECT finds nothing), and concurrent writers of one bucket add up.
+def window_start_hour(now: datetime | None = None) -> int:
+    """The first hourly bucket inside the rating's window."""
+    return _hour(now or utcnow()) - WINDOW_HOURS + 1
+
+
+def bucket_rows(activity: Iterable[SpaceActivity]) -> list[dict[str, Any]]:
+    """What a batch adds to its spaces' buckets: one row per space and hour, however many
+    messages, sorted so that concurrent writers lock the buckets in one order (no deadlock)."""
+    added: dict[tuple[str, int], list[int]] = {}
+    for item in activity:
+        key = (item.space_id, _hour(item.sent_at))
+        totals = added.get(key)
+        if totals is None:
+            added[key] = list(item.counts())
+        else:
+            for index, count in enumerate(item.counts()):
+                totals[index] += count
+    return [
+        {"space_id": space_id, "hour": hour, **dict(zip(COUNTED, totals, strict=True))}
+        for (space_id, hour), totals in sorted(added.items())
+    ]
+
+
+class SpaceWindow(NamedTuple):
+    """A space a batch touched: its stored ratings and its week's totals after the batch."""
+
+    space_id: str
+    rating: str
+    content_rating: str
+    declared_rating: str
+    override_rating: str | None
+    counts: WindowCounts
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> SpaceWindow:
+        """From (id, rating, content, declared, override, *the COUNTED sums)."""
+        space_id, rating, content, declared, override, *sums = row
+        return cls(
+            space_id, rating, content, declared, override, WindowCounts._make(map(int, sums))
+        )
+
+    def moved(self) -> bool:
+        """Whether the counts call for another rating (or content rating) than the stored."""
+        content = content_level(self.counts)
+        override = Rating(self.override_rating) if self.override_rating else None
+        rating = in_force(Rating(self.declared_rating), override, content)
+        return (rating.value, content.value) != (self.rating, self.content_rating)
+
+
+# Adding a batch's rows, the same SQL on both databases (the portable path; PostgreSQL's
+# message path folds it into its one write statement): a space that is not registered adds no
+# row (the SELECT finds nothing), and concurrent writers of one bucket add up.
 _ADD_TO_BUCKETS = text(
     f"INSERT INTO space_rating_buckets (space_id, hour, {', '.join(COUNTED)}) "
     "SELECT id, CAST(:hour AS INTEGER), "
@@ -74,46 +128,6 @@ _ADD_TO_BUCKETS = text(
     + " FROM spaces WHERE id = :space_id ON CONFLICT (space_id, hour) DO UPDATE SET "
     + ", ".join(f"{n} = space_rating_buckets.{n} + excluded.{n}" for n in COUNTED)
 )
-
-
-def record_activity(session: Session, activity: Sequence[SpaceActivity]) -> None:
-    """Count what flowed through spaces and re-rate each space whose rating that changes (in
-    the caller's transaction): two statements per call, more only when a rating moves.
-    Activity naming a space that is not registered is not counted."""
-    added: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for item in activity:
-        bucket = added[(item.space_id, _hour(item.sent_at))]
-        for name, count in item.counts().items():
-            bucket[name] += count
-    if not added:
-        return
-    # Core on the session's connection: the ORM's execution layer cost more than the SQL.
-    connection = session.connection()
-    connection.execute(
-        _ADD_TO_BUCKETS,
-        [{"space_id": s, "hour": hour, **counts} for (s, hour), counts in added.items()],
-    )
-    windows = connection.execute(
-        _WINDOWS,
-        {"ids": sorted({s for s, _ in added}), "since": _hour(utcnow()) - WINDOW_HOURS + 1},
-    )
-    for space_id, rating, content, declared, override, *sums in windows.all():
-        now_content = content_rating(WindowCounts(*(int(v) for v in sums)))[0]
-        now_rating = highest(Rating(declared), Rating(override) if override else now_content)
-        if (now_rating.value, now_content.value) != (rating, content):
-            # Rare: locked, then re-read and applied (another writer may have done it).
-            rerate(session, session.get_one(Space, space_id, with_for_update=True), "content")
-
-
-def record_batch_activity(database: Database, activity: Sequence[SpaceActivity]) -> None:
-    """`record_activity` for a batch of messages already stored, in its own transaction, which
-    on PostgreSQL does not wait for its WAL flush: a rating is a statistic, so a crash may lose
-    the last moment's counts, never a message, and the batch's answers do not wait a second
-    flush."""
-    with database.session() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        record_activity(session, activity)
 
 
 def _sums() -> list[Any]:
@@ -145,26 +159,55 @@ _WINDOWS = (
 )
 
 
+def add_to_buckets(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[SpaceWindow]:
+    """Add `bucket_rows` (in the caller's transaction) and read the touched spaces' windows:
+    two statements, whatever the number of messages."""
+    if not rows:
+        return []
+    connection.execute(_ADD_TO_BUCKETS, list(rows))
+    windows = connection.execute(
+        _WINDOWS,
+        {"ids": sorted({row["space_id"] for row in rows}), "since": window_start_hour()},
+    )
+    return [SpaceWindow.from_row(row) for row in windows]
+
+
+def rerate_moved(session: Session, windows: Iterable[SpaceWindow]) -> None:
+    """Re-rate the spaces whose rating the counts move (rare): each locked, then re-read and
+    applied (another writer may have done it already)."""
+    for window in windows:
+        if window.moved():
+            space = session.get_one(Space, window.space_id, with_for_update=True)
+            rerate(session, space, "content")
+
+
+def record_activity(session: Session, activity: Sequence[SpaceActivity]) -> None:
+    """Count what flowed through spaces and re-rate each space whose rating that changes (in
+    the caller's transaction). Activity naming a space that is not registered is not counted."""
+    # Core on the session's connection: the ORM's execution layer cost more than the SQL.
+    rerate_moved(session, add_to_buckets(session.connection(), bucket_rows(activity)))
+
+
 def window_counts(session: Session, space_id: str, now: datetime | None = None) -> WindowCounts:
-    since = _hour(now or utcnow()) - WINDOW_HOURS + 1
+    since = window_start_hour(now)
     sums = session.execute(
         select(*_sums()).where(
             SpaceRatingBucket.space_id == space_id, SpaceRatingBucket.hour >= since
         )
     ).one()
-    return WindowCounts(*(int(value) for value in sums))
+    return WindowCounts._make(map(int, sums))
 
 
 def assess(space: Space, counts: WindowCounts) -> tuple[Rating, Rating, list[str]]:
     """The rating in force, the content's, and why in plain words (now, from `counts`)."""
     content, reasons = content_rating(counts)
     declared = Rating(space.declared_rating)
-    chosen = Rating(space.override_rating) if space.override_rating else content
-    if space.override_rating:
-        reasons = [f"rated {space.override_rating} by a moderator: {space.override_reason}"]
-    if declared.above(chosen):
+    override = Rating(space.override_rating) if space.override_rating else None
+    if override:
+        reasons = [f"rated {override.value} by a moderator: {space.override_reason}"]
+    if declared.above(override or content):
         reasons = [f"rated {declared.value}: the owner declared it {declared.value}", *reasons]
-    return highest(declared, chosen), content, reasons
+    return in_force(declared, override, content), content, reasons
 
 
 def rerate(

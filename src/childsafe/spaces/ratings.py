@@ -9,8 +9,9 @@ the space gets the highest, and never less than its owner declared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
 from enum import StrEnum
+from typing import NamedTuple
 
 from childsafe.model import AgeBand
 
@@ -48,13 +49,22 @@ def allowed(band: AgeBand, rating: Rating) -> bool:
     return not rating.above(BAND_LIMITS[band])
 
 
+def _rank(rating: Rating) -> int:
+    return rating.rank
+
+
 def highest(*ratings: Rating) -> Rating:
-    return max(ratings, key=lambda r: r.rank)
+    return max(ratings, key=_rank)
 
 
-@dataclass(frozen=True, slots=True)
-class WindowCounts:
-    """What flowed through a space in the window (messages includes media)."""
+def in_force(declared: Rating, override: Rating | None, content: Rating) -> Rating:
+    """A moderator's override, else the content's rating; never below the owner's."""
+    return highest(declared, override or content)
+
+
+class WindowCounts(NamedTuple):
+    """What flowed through a space in the window (messages includes media). A tuple: built
+    once per space per batch on the message path."""
 
     messages: int = 0
     sexual: int = 0
@@ -74,23 +84,33 @@ _RULES = (
 )
 
 
-def content_rating(counts: WindowCounts) -> tuple[Rating, list[str]]:
-    """The rating the window's content calls for, and each finding behind it."""
-    findings: list[tuple[Rating, str]] = []
+def _findings(counts: WindowCounts) -> Iterator[tuple[Rating, str, float]]:
+    """(rating called for, what, its share of the window's messages) for each kind found."""
     total = max(counts.messages, 1)
-    window = f"the last {counts.messages:,} messages (7 days)"
     for field, words, shares, any_rating in _RULES:
         count = getattr(counts, field)
-        if count == 0:
-            continue
-        share = count / total
-        rating = next((r for at_least, r in shares if share >= at_least), any_rating)
-        findings.append((rating, f"{words} in {_percent(share)} of {window}"))
+        if count:
+            share = count / total
+            yield next((r for at_least, r in shares if share >= at_least), any_rating), words, share
+
+
+def content_level(counts: WindowCounts) -> Rating:
+    """The rating the window's content calls for, without the words (per batch, per space)."""
+    if not any(counts[1:]):  # nothing of concern, the common case
+        return Rating.U
+    return max((rating for rating, _, _ in _findings(counts)), key=_rank, default=Rating.U)
+
+
+def content_rating(counts: WindowCounts) -> tuple[Rating, list[str]]:
+    """The rating the window's content calls for, and each finding behind it."""
+    window = f"the last {counts.messages:,} messages (7 days)"
+    findings = sorted(_findings(counts), key=lambda f: -f[0].rank)
     if not findings:
         return Rating.U, [f"nothing of concern in {window}"]
-    findings.sort(key=lambda f: -f[0].rank)
-    rating = findings[0][0]
-    return rating, [f"rated {r.value}: {why}" for r, why in findings]
+    return findings[0][0], [
+        f"rated {rating.value}: {words} in {_percent(share)} of {window}"
+        for rating, words, share in findings
+    ]
 
 
 def _percent(share: float) -> str:

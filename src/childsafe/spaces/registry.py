@@ -2,17 +2,18 @@
 
 Gating (Ofcom ICU F2): a child cannot join or be added to a space rated above their age band;
 the platform gets a supportive notice to show them, and the refusal is counted (transparency).
-An adult who invites several children they are not connected to into one space raises the
-signal `space.adult_invites_unconnected_children`.
+Who invited which children they are not connected to, within a day, is `unconnected_invites`:
+the facts behind the policy signal `space.unconnected_children_invited` (screened in
+childsafe.screening.invites).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from childsafe import audit
@@ -25,9 +26,8 @@ from childsafe.store.tables.service import Account, Connection
 from childsafe.store.tables.spaces import Space, SpaceMember, SpaceRatingChange, SpaceRefusal
 
 KINDS = ("group_chat", "server", "channel", "forum", "room")
-INVITE_SIGNAL = "space.adult_invites_unconnected_children"
-# Children an adult may invite, unconnected, into one space before it is a signal.
-INVITE_SIGNAL_AT = 3
+# How far back an account's invites into one space count together.
+INVITE_WINDOW = timedelta(hours=24)
 
 
 class SpaceNotFound(LookupError):
@@ -76,6 +76,7 @@ def put_space(
     owner_id: str,
     declared_rating: Rating,
     members: Sequence[str] = (),
+    name: str | None = None,
 ) -> tuple[Space, bool, list[Refused]]:
     """Create or update a space; members listed are added (each gated). Returns the space,
     whether it was created, and the children refused."""
@@ -107,7 +108,7 @@ def put_space(
             )
         )
         session.flush()
-    space.kind, space.owner_id = kind, owner_id
+    space.kind, space.owner_id, space.name = kind, owner_id, name
     declared_changed = space.declared_rating != declared_rating.value
     space.declared_rating = declared_rating.value
     if created or declared_changed:
@@ -170,9 +171,32 @@ def override_rating(
     return space
 
 
-def invite_signals(session: Session, space_id: str) -> list[dict[str, Any]]:
-    """Adults who invited INVITE_SIGNAL_AT or more children they are not connected to."""
-    inviter = Account.__table__.alias("inviter")
+@dataclass(frozen=True, slots=True)
+class UnconnectedInvites:
+    """The children one account invited into a space within INVITE_WINDOW with no connection
+    to them."""
+
+    space_id: str
+    space_name: str
+    inviter_id: str
+    inviter_age_band: str
+    children: tuple[str, ...]
+
+    def reason(self) -> str:
+        n = len(self.children)
+        hours = int(INVITE_WINDOW.total_seconds() // 3600)
+        return (
+            f"invited {n} {'child' if n == 1 else 'children'} with no connection to them into "
+            f"'{self.space_name}' within {hours} h"
+        )
+
+
+def unconnected_invites(
+    session: Session, space_id: str, inviter_id: str | None = None, now: datetime | None = None
+) -> list[UnconnectedInvites]:
+    """Per inviter (or only `inviter_id`), the children they invited into the space within
+    INVITE_WINDOW who have no connection to them; inviters with none are left out."""
+    space = get_space(session, space_id)
     child = Account.__table__.alias("child")
     connected = select(Connection.account_a).where(
         or_(
@@ -186,27 +210,32 @@ def invite_signals(session: Session, space_id: str) -> list[dict[str, Any]]:
             ),
         )
     )
-    child_bands = [b.value for b in AgeBand if b.is_child]
-    rows = session.execute(
-        select(SpaceMember.invited_by, func.count())
-        .join(inviter, inviter.c.id == SpaceMember.invited_by)
+    query = (
+        select(SpaceMember.invited_by, SpaceMember.account_id)
         .join(child, child.c.id == SpaceMember.account_id)
         .where(
             SpaceMember.space_id == space_id,
-            inviter.c.age_band == AgeBand.ADULT.value,
-            child.c.age_band.in_(child_bands),
+            SpaceMember.invited_by.is_not(None),
+            SpaceMember.joined_at >= (now or utcnow()) - INVITE_WINDOW,
+            child.c.age_band.in_([b.value for b in AgeBand if b.is_child]),
             ~connected.exists(),
         )
-        .group_by(SpaceMember.invited_by)
-        .having(func.count() >= INVITE_SIGNAL_AT)
+        .order_by(SpaceMember.invited_by, SpaceMember.account_id)
     )
+    if inviter_id is not None:
+        query = query.where(SpaceMember.invited_by == inviter_id)
+    children: dict[str, list[str]] = {}
+    for inviter, invited in session.execute(query):
+        children.setdefault(str(inviter), []).append(invited)  # never None: filtered
+    bands = {
+        account: band
+        for account, band in session.execute(
+            select(Account.id, Account.age_band).where(Account.id.in_(children))
+        )
+    }
     return [
-        {
-            "name": INVITE_SIGNAL,
-            "account_id": account_id,
-            "children": count,
-            "reason": f"an adult invited {count} children they are not connected to into "
-            "this space",
-        }
-        for account_id, count in rows
+        UnconnectedInvites(
+            space.id, space.name or space.id, inviter, bands.get(inviter, "unknown"), tuple(kids)
+        )
+        for inviter, kids in children.items()
     ]

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy.engine import Connection
 
 from childsafe.screening.records import Answer
+from childsafe.spaces import SpaceWindow
 
 
 class AnsweredRow(NamedTuple):
@@ -62,6 +63,9 @@ class BatchWrites:
     # Outbox events of held or blocked messages and raised alerts (childsafe.events
     # event_row), written with the rest so they exist exactly when the batch commits.
     events: list[dict[str, Any]] = field(default_factory=list)
+    # What the batch adds to its spaces' hourly rating buckets (childsafe.spaces bucket_rows:
+    # one row per space and hour).
+    space_buckets: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ScreeningStorage(Protocol):
@@ -81,4 +85,7 @@ class ScreeningStorage(Protocol):
         conversation_ids: Collection[str],
     ) -> BatchReads: ...
 
-    def write(self, connection: Connection, writes: BatchWrites) -> None: ...
+    def write(self, connection: Connection, writes: BatchWrites) -> list[SpaceWindow]:
+        """Store the batch; returns the windows of the spaces its buckets touched (after the
+        batch), so the caller re-rates those whose rating moved."""
+        ...

@@ -19,6 +19,8 @@ from childsafe.screening.storage.interface import (
     BatchWrites,
     StateRow,
 )
+from childsafe.spaces import SpaceWindow
+from childsafe.spaces.rating import add_to_buckets
 from childsafe.store.tables.service import (
     Account,
     Alert,
@@ -96,7 +98,7 @@ class PortableStorage:
             reads.states = [StateRow._make(row) for row in rows]
         return reads
 
-    def write(self, connection: Connection, writes: BatchWrites) -> None:
+    def write(self, connection: Connection, writes: BatchWrites) -> list[SpaceWindow]:
         if writes.messages:
             connection.execute(INSERT_MESSAGES, writes.messages)
         if writes.alerts:
@@ -117,3 +119,4 @@ class PortableStorage:
         if writes.pending_intakes:
             connection.execute(INSERT_PENDING_INTAKES, writes.pending_intakes)
         emit_rows(connection, writes.events)
+        return add_to_buckets(connection, writes.space_buckets)

@@ -7,6 +7,10 @@ statement's end). Rows travel as arrays unpacked with unnest(), so n messages ar
 statements. Arrays are sent in binary (%b): in text form psycopg escapes every quote of every
 JSON document in Python, which cost ten times the statement. JSON goes over as text and is
 cast to json on the server.
+
+A batch in spaces adds its rating buckets in the same statement (one row per space and hour),
+which then answers with the touched spaces' week totals: the buckets it just wrote (RETURNING)
+plus the rest of the week as the statement's snapshot saw it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from childsafe.screening.storage.interface import (
     BatchWrites,
     StateRow,
 )
+from childsafe.spaces import SpaceWindow
+from childsafe.spaces.rating import COUNTED, window_start_hour
 from childsafe.store.db import json_text
 
 READ = """SELECT
@@ -84,6 +90,14 @@ EVENT_COLUMNS = (
     ("created_at", "timestamptz"),
 )
 
+# A batch's space buckets travel as one JSON document, not arrays: a few rows of eight
+# columns, where psycopg's per-element array dumping cost more than the rest of their work.
+SPACE_ROWS = (
+    "SELECT * FROM json_to_recordset(%s::json) AS r(space_id text, hour int, "
+    + ", ".join(f"{n} int" for n in COUNTED)
+    + ")"
+)
+
 
 def _unnest(columns: Sequence[tuple[str, str]]) -> str:
     arrays = ", ".join(f"%b::{'text' if kind == 'json' else kind}[]" for _, kind in columns)
@@ -114,6 +128,38 @@ def _update_states() -> str:
     )
 
 
+def _add_to_space_buckets() -> str:
+    """Unregistered spaces add nothing; rows go in (space, hour) order, so concurrent writers
+    lock buckets in one order."""
+    names = ", ".join(("space_id", "hour", *COUNTED))
+    added = ", ".join(f"{n} = space_rating_buckets.{n} + excluded.{n}" for n in COUNTED)
+    return (
+        f"INSERT INTO space_rating_buckets ({names}) SELECT {names} FROM space_rows AS r "
+        "WHERE EXISTS (SELECT FROM spaces WHERE spaces.id = r.space_id) "
+        "ORDER BY r.space_id, r.hour "
+        f"ON CONFLICT (space_id, hour) DO UPDATE SET {added} RETURNING {names}"
+    )
+
+
+def _space_windows() -> str:
+    """The touched spaces' stored ratings and week totals: the buckets this statement wrote,
+    and the week's other buckets (the snapshot does not see this statement's own writes).
+    Parameter: the window's first hour."""
+    counted = ", ".join(COUNTED)
+    sums = ", ".join(f"coalesce(sum(w.{n}), 0)" for n in COUNTED)
+    return (
+        "SELECT s.id, s.rating, s.content_rating, s.declared_rating, s.override_rating, "
+        f"{sums} FROM spaces AS s LEFT JOIN ("
+        f"SELECT space_id, hour, {counted} FROM space_buckets UNION ALL "
+        f"SELECT b.space_id, b.hour, {', '.join(f'b.{n}' for n in COUNTED)} "
+        "FROM space_rating_buckets AS b WHERE b.space_id IN (SELECT space_id FROM space_rows) "
+        "AND NOT EXISTS (SELECT FROM space_buckets AS n "
+        "WHERE n.space_id = b.space_id AND n.hour = b.hour)"
+        ") AS w ON w.space_id = s.id AND w.hour >= %s "
+        "WHERE s.id IN (SELECT space_id FROM space_rows) GROUP BY s.id ORDER BY s.id"
+    )
+
+
 # The parts of the write statement, in foreign-key order; received_at is when the batch's
 # transaction began (the message was received just before).
 WRITES = (
@@ -128,6 +174,9 @@ WRITES = (
     ),
     ("events", _insert("events_outbox", EVENT_COLUMNS), EVENT_COLUMNS),
 )
+# Then, for a batch in spaces: its bucket rows, their upsert, and the windows as the answer.
+SPACE_PARTS = (("space_rows", SPACE_ROWS), ("space_buckets", _add_to_space_buckets()))
+SPACE_WINDOWS = _space_windows()
 
 
 def _arrays(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
@@ -170,7 +219,7 @@ class PostgresStorage:
             states=[StateRow(*row) for row in _rows(states)],
         )
 
-    def write(self, connection: Connection, writes: BatchWrites) -> None:
+    def write(self, connection: Connection, writes: BatchWrites) -> list[SpaceWindow]:
         parts = []
         parameters: list[Any] = []
         for name, statement, columns in WRITES:
@@ -178,11 +227,17 @@ class PostgresStorage:
             if rows:
                 parts.append((name, statement))
                 parameters.extend(_arrays(rows, columns))
+        if writes.space_buckets:
+            parts.extend(SPACE_PARTS)
+            parameters.append(json_text(writes.space_buckets))
         if not parts:
-            return
-        if len(parts) == 1:
-            sql = parts[0][1]
-        else:
-            sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, statement in parts)
-            sql += " SELECT 1"
+            return []
+        with_parts = "WITH " + ", ".join(f"{name} AS ({statement})" for name, statement in parts)
+        if writes.space_buckets:
+            windows = connection.exec_driver_sql(
+                f"{with_parts} {SPACE_WINDOWS}", (*parameters, window_start_hour())
+            )
+            return [SpaceWindow.from_row(row) for row in windows]
+        sql = parts[0][1] if len(parts) == 1 else f"{with_parts} SELECT 1"
         connection.exec_driver_sql(sql, tuple(parameters))
+        return []

@@ -20,6 +20,7 @@ class Space(Base):
     __tablename__ = "spaces"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))  # the platform's display name
     kind: Mapped[str] = mapped_column(String(16))  # group_chat | server | channel | forum | room
     owner_id: Mapped[str] = mapped_column(ID, ForeignKey("accounts.id"))
     declared_rating: Mapped[str] = mapped_column(String(2))  # U | PG | 12 | 15 | 18
