@@ -15,12 +15,21 @@ def test_bench_api_drives_each_backend_and_reports_its_figures(
 ) -> None:
     postgres = os.environ.get("DATABASE_URL", "")
     args = ["bench", "api", "--json", "--seconds", "2", "--warmup", "0.5"]
-    assert main([*args, "--pairs", "4", "--concurrency", "4", "--postgres-url", postgres]) == 0
+    sizes = ["--conversations", "4", "300", "--accounts", "30"]
+    assert main([*args, *sizes, "--concurrency", "4", "--postgres-url", postgres]) == 0
     output = capsys.readouterr().out
     results = json.loads(output.strip().splitlines()[-1])
     expected = {"sqlite", "postgresql"} if "postgres" in postgres else {"sqlite"}
     assert set(results) == expected
-    for name, figures in results.items():
+    for name, runs in results.items():
+        assert list(runs) == ["4", "300"], name
+        # Set up by bulk import: every account and every connected pair (9 in 10).
+        assert runs["300"]["accounts"] == 30 and runs["300"]["connections_per_s"] > 0, name
+        # Zipf: the busy conversations take most messages; all 4 of the small run get some.
+        assert runs["4"]["conversations_messaged"] == 4, name
+        assert 4 < runs["300"]["conversations_messaged"] <= 300, name
+        assert runs["300"]["screening_peak_rss_mb"] > 0, name
+    for name, figures in ((n, r["4"]) for n, r in results.items()):
         assert figures["messages"] > 0, name
         assert figures["ok"] == figures["messages"], f"{name}: not every answer was a 2xx"
         assert figures["msgs_per_s"] == pytest.approx(figures["ok"] / 2, abs=0.1)
@@ -38,7 +47,9 @@ def test_bench_api_drives_each_backend_and_reports_its_figures(
         ("--warmup", "-1", "--warmup: must be at least 0 and finite, got -1"),
         ("--warmup", "soon", "--warmup: expected seconds, got 'soon'"),
         ("--concurrency", "0", "--concurrency: must be at least 1, got 0"),
-        ("--pairs", "2.5", "--pairs: expected a whole number, got '2.5'"),
+        ("--conversations", "2.5", "--conversations: expected a whole number, got '2.5'"),
+        ("--accounts", "1", "--accounts: must be at least 2, got 1"),
+        ("--zipf", "-1", "--zipf: must be at least 0 and finite, got -1"),
         ("--screening-processes", "0", "--screening-processes: must be at least 1, got 0"),
     ],
 )

@@ -1,5 +1,5 @@
 """PUT/GET/DELETE /v1/accounts/{id}: register an account, read its effective (safe) settings,
-erase it."""
+erase it; POST /v1/accounts:batch registers many at once."""
 
 from __future__ import annotations
 
@@ -7,21 +7,24 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from childsafe import audit
 from childsafe.accounts import (
     SETTINGS,
+    AccountRecord,
     InvalidSetting,
     UnknownAccount,
     apply_changes,
     band_change_loosens,
     effective_settings,
     loosened_settings,
+    register_accounts,
 )
 from childsafe.api.auth import IngestKey, KeyIdentity, KeyScope
+from childsafe.api.batches import BatchIn, BatchOut, answer_batch, invalid_fields
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId
@@ -63,6 +66,28 @@ class AccountIn(BaseModel):
     notice_acknowledged: StrictBool = Field(
         default=False,
         description="the platform showed the child the supportive notice for a loosening",
+    )
+
+
+class AccountItem(AccountIn):
+    """One account of a batch or an import file: PUT's body plus the id."""
+
+    id: PlatformId
+
+
+def account_record(raw: Any) -> AccountRecord | str:
+    """A batch item or an import line as a record, or why it is invalid, field by field."""
+    try:
+        item = AccountItem.model_validate(raw)
+    except ValidationError as error:
+        return invalid_fields(error)
+    return AccountRecord(
+        id=item.id,
+        age_band=item.age_band,
+        display_name=item.display_name,
+        created_at=item.created_at,
+        settings=item.settings.model_dump(exclude_none=True) if item.settings else {},
+        notice_acknowledged=item.notice_acknowledged,
     )
 
 
@@ -193,6 +218,15 @@ def put_account(
     if created:
         response.status_code = status.HTTP_201_CREATED
     return view
+
+
+@router.post(":batch", response_model=BatchOut, responses=error_responses())
+def put_accounts(body: BatchIn, database: DatabaseDep, _key: IngestKey) -> BatchOut:
+    """Register or update up to 5,000 accounts (each item is PUT's body plus `id`), one
+    transaction per 1,000. Each item gets its own result: `created`, `updated`, `unchanged`
+    or `error` with the reason; a bad item never stops the others. Lowering a child's
+    protection (an older band, looser settings) is refused here: PUT audits it."""
+    return answer_batch(database, body.items, account_record, register_accounts)
 
 
 @router.get("/{account_id}", response_model=AccountOut, responses=error_responses(404))

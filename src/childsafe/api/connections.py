@@ -1,18 +1,21 @@
 """PUT/DELETE /v1/connections/{a}/{b}: a mutual connection (an accepted friend or message
-request). Connected accounts can message each other directly."""
+request). Connected accounts can message each other directly. POST /v1/connections:batch
+connects many pairs at once."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from childsafe.accounts import SelfConnection, connect_accounts, ordered_pair
 from childsafe.api.auth import IngestKey
+from childsafe.api.batches import BatchIn, BatchOut, answer_batch, invalid_fields
 from childsafe.api.deps import DatabaseDep, strict_query
 from childsafe.api.errors import MAX_BODY_BYTES, error_responses
 from childsafe.api.fields import PlatformId
@@ -35,10 +38,29 @@ class ConnectionOut(BaseModel):
     created_at: datetime
 
 
+class ConnectionItem(BaseModel):
+    """One connection of a batch or an import file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_a: PlatformId
+    account_b: PlatformId
+
+
+def connection_record(raw: Any) -> tuple[str, str] | str:
+    """A batch item or an import line as a pair of ids, or why it is invalid."""
+    try:
+        item = ConnectionItem.model_validate(raw)
+    except ValidationError as error:
+        return invalid_fields(error)
+    return item.account_a, item.account_b
+
+
 def _ordered(a: str, b: str) -> tuple[str, str]:
-    if a == b:
-        raise HTTPException(422, "an account cannot be connected to itself")
-    return (a, b) if a < b else (b, a)
+    try:
+        return ordered_pair(a, b)
+    except SelfConnection as error:
+        raise HTTPException(422, str(error)) from error
 
 
 def _require_accounts(session: Session, *account_ids: str) -> None:
@@ -75,6 +97,15 @@ def connect(
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+@router.post(":batch", response_model=BatchOut, responses=error_responses())
+def connect_many(body: BatchIn, database: DatabaseDep, _key: IngestKey) -> BatchOut:
+    """Connect up to 5,000 pairs (`{"account_a": ..., "account_b": ...}` each), one transaction
+    per 1,000. Each item gets its own result: `created`, `unchanged` (already connected) or
+    `error` with the reason (an unknown account, an account paired with itself); a bad item
+    never stops the others."""
+    return answer_batch(database, body.items, connection_record, connect_accounts)
 
 
 @router.delete(

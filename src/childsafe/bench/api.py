@@ -1,8 +1,9 @@
 """`childsafe bench api`: messages/s and p99 latency of POST /v1/messages, per backend.
 
-For each backend it makes a throwaway database (childsafe.bench.databases), starts
-`childsafe serve` as a subprocess, registers accounts and connections over HTTP, then drives
-the API from a second process (childsafe.bench.load) on loopback.
+For each backend and number of conversations it makes a throwaway database
+(childsafe.bench.databases), bulk-imports the accounts and connections
+(childsafe.bench.population), starts `childsafe serve` as a subprocess, then drives the API
+from a second process (childsafe.bench.load) on loopback, with Zipf-distributed activity.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import httpx
 from childsafe.api.auth import create_api_key
 from childsafe.bench.events import held_messages_webhook
 from childsafe.bench.load import Scenario
+from childsafe.bench.population import Population, populate
 from childsafe.store.db import Database
 
 SERVE_COMMAND = [sys.executable, "-m", "childsafe.cli.main", "serve"]
@@ -49,18 +51,33 @@ TEXTS = [
 ]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its live children (the screener), Linux /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def family(pid: int) -> Iterator[int]:
+    """A process and its live descendants (the screening processes), Linux /proc."""
+    yield pid
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             children = (task / "children").read_text().split()
         except FileNotFoundError:  # the thread ended after the listing
             continue
         for child in children:
-            total += cpu_seconds(int(child))
+            yield from family(int(child))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live children."""
+    total = 0.0
+    for member in family(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of one process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 @contextmanager
@@ -98,8 +115,9 @@ def server(
             process.wait()
 
 
-def wait_for_url(process: subprocess.Popen[bytes], log_path: Path, timeout: float = 60) -> str:
-    """The URL `childsafe serve` prints once it listens."""
+def wait_for_url(process: subprocess.Popen[bytes], log_path: Path, timeout: float = 180) -> str:
+    """The URL `childsafe serve` prints once it listens (its start takes a minute on a busy
+    2-core machine)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         match = URL_LINE.search(log_path.read_text(errors="replace"))
@@ -111,28 +129,17 @@ def wait_for_url(process: subprocess.Popen[bytes], log_path: Path, timeout: floa
     raise RuntimeError(f"the server did not start: {log_path.read_text(errors='replace')[-2000:]}")
 
 
-def populate(base: str, key: str, pairs: int, spaces: bool = False) -> list[list[str]]:
-    """Accounts in pairs: adult-child and child-child, most connected, some strangers; with
-    `spaces`, each pair's conversation in a space of its own (its messages name it)."""
-    conversations = []
+def register_spaces(base: str, key: str, population: Population) -> None:
+    """Each conversation in a space of its own, its first member the owner (over HTTP: slow
+    beyond a few thousand conversations)."""
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
-        for i in range(pairs):
-            a, b = f"u{i}a", f"u{i}b"
-            bands = ("adult", "13_15") if i % 4 == 0 else ("16_17", "13_15")
-            for account, band in ((a, bands[0]), (b, bands[1])):
-                client.put(f"/v1/accounts/{account}", json={"age_band": band}).raise_for_status()
-            if i % 10:
-                client.put(f"/v1/connections/{a}/{b}").raise_for_status()
-            space = [f"space{i}"] if spaces else []
-            if spaces:
-                body = {"kind": "group_chat", "owner_id": a, "members": [b]}
-                client.put(f"/v1/spaces/space{i}", json=body).raise_for_status()
-            conversations.append([f"conv{i}", a, b, *space])
-            conversations.append([f"conv{i}", b, a, *space])
-    return conversations
+        for conversation in range(population.conversations):
+            owner, member = population.members(conversation)
+            body = {"kind": "group_chat", "owner_id": owner, "members": [member]}
+            client.put(f"/v1/spaces/space{conversation}", json=body).raise_for_status()
 
 
-def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> dict[str, Any]:
+def drive(base: str, key: str, population: Population, options: Any) -> dict[str, Any]:
     host, port = base.removeprefix("http://").split(":")
     scenario = Scenario(
         host=host,
@@ -141,7 +148,10 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
         seconds=options.seconds,
         warmup_seconds=options.warmup,
         concurrency=options.concurrency,
-        conversations=conversations,
+        accounts=population.accounts,
+        conversations=population.conversations,
+        zipf_exponent=population.zipf_exponent,
+        spaces=options.spaces,
         texts=TEXTS,
         run_id=uuid.uuid4().hex[:8],
     )
@@ -160,7 +170,14 @@ def drive(base: str, key: str, conversations: list[list[str]], options: Any) -> 
     return result
 
 
-def bench_backend(url: str, options: Any) -> dict[str, Any]:
+def bench_backend(url: str, population: Population, options: Any) -> dict[str, Any]:
+    """Set the population up by bulk import, then serve and drive it."""
+    started = time.perf_counter()
+    database = Database(url)
+    database.migrate()
+    setup = populate(database, population)
+    database.dispose()
+    setup_seconds = time.perf_counter() - started
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-log-") as folder,
         held_messages_webhook(url, options.webhook_sleep) as webhook,
@@ -168,10 +185,11 @@ def bench_backend(url: str, options: Any) -> dict[str, Any]:
             url, Path(folder) / "server.log", options.screening, options.screening_processes
         ) as (base, key, pid),
     ):
-        conversations = populate(base, key, options.pairs, options.spaces)
+        if options.spaces:
+            register_spaces(base, key, population)
         server_cpu = cpu_seconds(pid)
         client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = drive(base, key, conversations, options)
+        result = drive(base, key, population, options)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # CPU per message says what each side costs, however busy the machine is; it covers
         # the warm-up too, so it is per message sent, not per measured message.
@@ -179,6 +197,16 @@ def bench_backend(url: str, options: Any) -> dict[str, Any]:
         result["server_cpu_ms_per_msg"] = round(1000 * (cpu_seconds(pid) - server_cpu) / sent, 3)
         client = (after.ru_utime + after.ru_stime) - (client_cpu.ru_utime + client_cpu.ru_stime)
         result["client_cpu_ms_per_msg"] = round(1000 * client / sent, 3)
+        # The screening processes' detector state is what grows with the conversations.
+        result["web_peak_rss_mb"] = peak_rss_mb(pid)
+        screening = sum(peak_rss_mb(p) for p in family(pid) if p != pid)
+        result["screening_peak_rss_mb"] = round(screening, 1)
         if webhook is not None:
             result["held_events_at_webhook"] = len(webhook.at)
-        return result
+    return {
+        "accounts": population.accounts,
+        "conversations": population.conversations,
+        "setup_seconds": round(setup_seconds, 1),
+        **setup,
+        **result,
+    }

@@ -13,8 +13,11 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from childsafe.bench.population import Population
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +28,20 @@ class Scenario:
     seconds: float
     warmup_seconds: float
     concurrency: int
-    # (conversation_id, sender_id, recipient_id[, space_id]) to cycle through, and texts.
-    conversations: list[list[str]]
+    # The platform (childsafe.bench.population): which conversation each message goes to,
+    # drawn by Zipf's law; with spaces, conversation c is in space<c>.
+    accounts: int
+    conversations: int
+    zipf_exponent: float
+    spaces: bool
     texts: list[str]
     run_id: str
 
 
 async def _connection(
     scenario: Scenario,
+    population: Population,
+    draw: Callable[[], int],
     worker: int,
     start: float,
     latencies: list[float],
@@ -48,25 +57,25 @@ async def _connection(
     warm_until = start + scenario.warmup_seconds
     stop_at = warm_until + scenario.seconds
     sequence = 0
-    conversations = scenario.conversations
     try:
         while True:
             sent = time.perf_counter()
             if sent >= stop_at:
                 break
-            conversation, sender, recipient, *space = conversations[
-                (worker * 7919 + sequence) % len(conversations)
-            ]
+            conversation = draw()
+            sender, recipient = population.members(conversation)
+            if sequence % 2:  # the two take turns
+                sender, recipient = recipient, sender
             fields = {
                 "id": f"{scenario.run_id}-{worker}-{sequence}",
-                "conversation_id": conversation,
+                "conversation_id": population.conversation(conversation),
                 "sender_id": sender,
                 "recipient_ids": [recipient],
                 "text": scenario.texts[(worker + sequence) % len(scenario.texts)],
                 "sent_at": "2026-11-23T16:00:00Z",
             }
-            if space:
-                fields["space_id"] = space[0]
+            if scenario.spaces:
+                fields["space_id"] = f"space{conversation}"
             body = json.dumps(fields).encode()
             sequence += 1
             sent_total[0] += 1
@@ -98,10 +107,29 @@ async def run(scenario: Scenario) -> dict[str, Any]:
     # (a checkpoint, a stall) even when the average looks fine.
     ok_per_second = [0] * max(1, int(scenario.seconds))
     sent_total = [0]
+    population = Population(scenario.accounts, scenario.conversations, scenario.zipf_exponent)
+    sample = population.sampler(seed=int(scenario.run_id, 16))
+    touched: set[int] = set()
+
+    def draw() -> int:
+        conversation = sample()
+        touched.add(conversation)
+        return conversation
+
     start = time.perf_counter()
     await asyncio.gather(
         *(
-            _connection(scenario, worker, start, latencies, statuses, ok_per_second, sent_total)
+            _connection(
+                scenario,
+                population,
+                draw,
+                worker,
+                start,
+                latencies,
+                statuses,
+                ok_per_second,
+                sent_total,
+            )
             for worker in range(scenario.concurrency)
         )
     )
@@ -124,6 +152,7 @@ async def run(scenario: Scenario) -> dict[str, Any]:
         "p50_ms": round(percentile(0.50), 2),
         "p99_ms": round(percentile(0.99), 2),
         "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
+        "conversations_messaged": len(touched),
     }
 
 

@@ -30,6 +30,7 @@ from nats.js.errors import KeyNotFoundError
 from sqlalchemy import insert
 
 from childsafe.bench.api import TEXTS, cpu_seconds
+from childsafe.bench.population import Population
 from childsafe.screening import IncomingMessage
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Account, Connection
@@ -58,7 +59,7 @@ class StreamBench:
     seconds: float
     warmup_seconds: float
     in_flight: int
-    pairs: int
+    population: Population
     screening: str
 
 
@@ -88,13 +89,34 @@ def add_pairs(
 
 
 def everyday_message(prefix: str, n: int, pairs: int) -> IncomingMessage:
-    """Message n of a steady everyday load (invented lines): id `<prefix>-<n>`, in
-    conversation conv<n % pairs>, its two accounts taking turns, a second apart."""
+    """Message n of a steady everyday load among `add_pairs`' accounts: in conversation
+    conv<n % pairs>, its two accounts taking turns."""
     pair = n % pairs
-    sender, recipient = (f"u{pair}a", f"u{pair}b") if n % 2 else (f"u{pair}b", f"u{pair}a")
+    members = (f"u{pair}a", f"u{pair}b")
+    return _everyday(prefix, n, f"conv{pair}", *(members if n % 2 else members[::-1]))
+
+
+def population_message(
+    prefix: str, n: int, population: Population, conversation: int
+) -> IncomingMessage:
+    """Message n of the load over a Population: in `conversation`, its two members taking
+    turns."""
+    members = population.members(conversation)
+    return _everyday(
+        prefix,
+        n,
+        population.conversation(conversation),
+        *(members if n % 2 else members[::-1]),
+    )
+
+
+def _everyday(
+    prefix: str, n: int, conversation: str, sender: str, recipient: str
+) -> IncomingMessage:
+    """An invented everyday line: id `<prefix>-<n>`, a second after message n - 1."""
     return IncomingMessage(
         id=f"{prefix}-{n}",
-        conversation_id=f"conv{pair}",
+        conversation_id=conversation,
         sender_id=sender,
         recipient_ids=(recipient,),
         text=TEXTS[n % len(TEXTS)],
@@ -173,8 +195,9 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
 
     await nc.subscribe(layout.all_verdicts, cb=on_verdict)
     run = uuid.uuid4().hex[:6]
-    await _until_every_partition_answers(js, layout, options.pairs, run, published, slots)
+    await _until_every_partition_answers(js, layout, options.population, run, published, slots)
     sequence = iter(range(1 << 62))
+    draw = options.population.sampler(seed=int(run, 16))
     began = time.perf_counter()
     measured_from = began + options.warmup_seconds
     until = measured_from + options.seconds
@@ -182,7 +205,7 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
     async def publisher() -> None:
         while time.perf_counter() < until:
             await slots.acquire()
-            message = everyday_message(f"s{run}", next(sequence), options.pairs)
+            message = population_message(f"s{run}", next(sequence), options.population, draw())
             published[message.id] = time.perf_counter()
             await publish_message(js, layout, message)
 
@@ -211,22 +234,25 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
 async def _until_every_partition_answers(
     js: Any,
     layout: StreamLayout,
-    pairs: int,
+    population: Population,
     run: str,
     published: dict[str, float],
     slots: asyncio.Semaphore,
 ) -> None:
     """A message to each partition, answered: every held partition's screener is running."""
-    probes: dict[int, int] = {}  # partition -> a pair whose conversation lands there
-    for pair in range(pairs):
-        probes.setdefault(partition_of(f"conv{pair}", layout.partitions), pair)
-    for pair in probes.values():
-        message = everyday_message(f"s{run}-probe", pair, pairs)
+    probes: dict[int, int] = {}  # partition -> a conversation that lands there
+    for conversation in range(population.conversations):
+        name = population.conversation(conversation)
+        probes.setdefault(partition_of(name, layout.partitions), conversation)
+        if len(probes) == layout.partitions:
+            break
+    for conversation in probes.values():
+        message = population_message(f"s{run}-probe", conversation, population, conversation)
         await slots.acquire()  # released by its verdict
         published[message.id] = time.perf_counter()
         await publish_message(js, layout, message)
     deadline = time.monotonic() + READY_TIMEOUT_S
-    while any(f"s{run}-probe-{pair}" in published for pair in probes.values()):
+    while any(f"s{run}-probe-{c}" in published for c in probes.values()):
         if time.monotonic() > deadline:
             raise RuntimeError("the workers did not answer on every partition in time")
         await asyncio.sleep(0.1)

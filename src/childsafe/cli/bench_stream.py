@@ -9,8 +9,10 @@ import os
 from typing import Any
 
 from childsafe.bench.databases import add_postgres_option, postgres_database
-from childsafe.bench.stream import StreamBench, add_pairs, bench_workers
+from childsafe.bench.population import populate
+from childsafe.bench.stream import StreamBench, bench_workers
 from childsafe.cli.arguments import seconds, whole_number
+from childsafe.cli.bench_api import add_population_options, populations_from
 from childsafe.cli.worker import DEFAULT_NATS_URL
 from childsafe.store.db import Database
 
@@ -39,9 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=512,
         help="messages published and not yet answered, at most",
     )
-    parser.add_argument(
-        "--pairs", type=whole_number(1), default=100, help="account pairs (conversations)"
-    )
+    add_population_options(parser, several=False)
     parser.add_argument(
         "--screening",
         choices=("process", "thread"),
@@ -55,12 +55,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.postgres_url or "postgres" not in args.postgres_url:
         raise SystemExit("bench stream needs PostgreSQL: set DATABASE_URL or --postgres-url")
+    (population,) = populations_from(args)
     results: list[dict[str, Any]] = []
     with postgres_database(args.postgres_url) as url:
         database = Database(url)
         database.migrate()
-        add_pairs(database, args.pairs)
+        setup = populate(database, population)
         database.dispose()
+        print(
+            f"{population.conversations} conversations among {population.accounts} accounts "
+            f"bulk-imported ({setup['accounts_per_s']} accounts/s, "
+            f"{setup['connections_per_s']} connections/s)",
+            flush=True,
+        )
         for workers in range(1, args.workers + 1):
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(
@@ -77,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                         seconds=args.seconds,
                         warmup_seconds=args.warmup,
                         in_flight=args.in_flight,
-                        pairs=args.pairs,
+                        population=population,
                         screening=args.screening,
                     )
                 )
@@ -96,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
             f"{r['scaling_efficiency']:>12}{r['worker_cpu_ms_per_msg']:>19}"
         )
     print(
-        f"PostgreSQL, {args.partition_count} partitions, {args.pairs} conversations, "
+        f"PostgreSQL, {args.partition_count} partitions, {population.conversations} "
+        f"conversations (Zipf exponent {population.zipf_exponent:g}), "
         f"{args.in_flight} in flight, {os.cpu_count()} cores shared by workers, database, "
         "NATS and this publisher"
     )
