@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from childsafe import audit
-from childsafe.cases.intake import CaseEvidence, IntakeError, open_or_update_case
+from childsafe.cases import queue_filters
+from childsafe.cases.intake import SOURCES, CaseEvidence, IntakeError, open_or_update_case
 from childsafe.cases.priority import CaseFacts, compute_priority
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case, CaseItem
@@ -188,3 +189,7 @@ def test_queued_evidence_keeps_the_pending_rows_json_form() -> None:
     assert evidence.occurred_at == NOW and evidence.victim_account_ids == ("kid",)
     assert evidence.to_json() == stored
     assert list(evidence.to_json()) == list(stored)
+
+
+def test_the_queue_can_filter_by_every_source_intake_takes() -> None:
+    assert set(queue_filters.SOURCES) == set(SOURCES)

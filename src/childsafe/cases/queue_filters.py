@@ -41,7 +41,12 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 AGE_BANDS = tuple(band.value for band in AgeBand)
 # The detector's tactics, and the cues intake adds (a hash match, a child's report).
 CUES = tuple(sorted({*CUE_NAMES, *SEVERITY}))
-SOURCES = {"alert": "detector alert", "report": "child's report", "hash_match": "hash match"}
+SOURCES = {
+    "alert": "detector alert",
+    "report": "child's report",
+    "hash_match": "hash match",
+    "space_invite": "children invited into a space",
+}
 ASSIGNED = {"me": "assigned to me", "none": "unassigned", "anyone": "assigned to someone"}
 SORTS = {
     "priority": "most urgent first",
