@@ -30,8 +30,6 @@ DETECTOR = CueDetector(
         "own",
         "yourself",
         "urself",
-        "work",
-        "working",
     ),
     patterns=[
         r"(?:{ARE}|r|is) {YOU} (?:home |all |by ur ?self |by yourself )?alone",

@@ -12,7 +12,6 @@ DETECTOR = CueDetector(
         "block",
         "catch",
         "confidential",
-        "need",
         "catches",
         "clear",
         "comes",
