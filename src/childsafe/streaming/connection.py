@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import nats
@@ -20,3 +21,15 @@ async def connect(url: str, name: str, *, retry_for_ever: bool) -> NatsClient:
 
 async def _log_error(error: Exception) -> None:
     log.warning("NATS %s: %s", type(error).__name__, error)
+
+
+async def connect_unless_stopped(url: str, name: str, stop: asyncio.Event) -> NatsClient | None:
+    """Connect, retrying for ever, unless `stop` is set first (then None)."""
+    connecting = asyncio.ensure_future(connect(url, name, retry_for_ever=True))
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((connecting, stopped), return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not connecting.done():  # stopped while NATS was still out of reach
+        connecting.cancel()
+        return None
+    return connecting.result()

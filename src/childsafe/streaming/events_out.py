@@ -27,7 +27,7 @@ from childsafe.events.cursors import save_cursor, try_lock_cursor
 from childsafe.events.outbox import read_events
 from childsafe.runtime import metrics
 from childsafe.store.db import Database
-from childsafe.streaming.connection import connect
+from childsafe.streaming.connection import connect_unless_stopped
 from childsafe.streaming.layout import StreamLayout, ensure_events_stream
 
 log = logging.getLogger("childsafe.streaming")
@@ -99,16 +99,10 @@ class EventsPublisher:
             self._loop.close()
 
     async def _publish_until_stopped(self) -> None:
-        connecting = asyncio.ensure_future(
-            connect(self.nats_url, "childsafe-events", retry_for_ever=True)
-        )
-        stopped = asyncio.ensure_future(self._stopping.wait())
-        await asyncio.wait((connecting, stopped), return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not connecting.done():  # stopped while NATS was still out of reach
-            connecting.cancel()
+        nc = await connect_unless_stopped(self.nats_url, "childsafe-events", self._stopping)
+        if nc is None:
             return
-        self.nc = nc = connecting.result()
+        self.nc = nc
         js = nc.jetstream()
         stream_ready = False
         log.info("publishing events to %s on %s", self.layout.all_events, self.nats_url)

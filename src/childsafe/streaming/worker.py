@@ -24,7 +24,7 @@ from childsafe.runtime import metrics
 from childsafe.runtime.messages import case_intake_worker, screening_batcher
 from childsafe.screening.intake_worker import CaseIntakeWorker
 from childsafe.store.db import Database
-from childsafe.streaming.connection import connect
+from childsafe.streaming.connection import connect_unless_stopped
 from childsafe.streaming.layout import StreamLayout, ensure_streams, lease_bucket
 from childsafe.streaming.leases import PartitionLeases
 from childsafe.streaming.partition import PartitionConsumer
@@ -66,16 +66,10 @@ class Worker:
         """Hold and consume partitions until `stop` is set; then finish the batches in hand,
         release the leases and disconnect."""
         options = self.options
-        connecting = asyncio.ensure_future(
-            connect(options.nats_url, options.worker_id, retry_for_ever=True)
-        )
-        stopped = asyncio.ensure_future(stop.wait())
-        await asyncio.wait((connecting, stopped), return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not connecting.done():  # stopped while NATS was still out of reach
-            connecting.cancel()
+        nc = await connect_unless_stopped(options.nats_url, options.worker_id, stop)
+        if nc is None:
             return
-        self.nc = nc = connecting.result()
+        self.nc = nc
         js = nc.jetstream()
         await ensure_streams(js, options.layout)
         leases = PartitionLeases(
