@@ -22,6 +22,8 @@ from sqlalchemy import select
 from childsafe.api.app import create_app
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry
+from childsafe.store.tables.events import OutboxEvent
+from childsafe.store.tables.spaces import SpaceMember
 from tests.console.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
 from tests.console.test_routes import csrf_of, sign_in
 from tests.helpers.api import api_client, message, register
@@ -115,6 +117,29 @@ def test_an_override_needs_the_form_token_and_is_audited(world: Database) -> Non
             select(AuditEntry).where(AuditEntry.action == "space.rating_override")
         ).all()
     assert entry.actor.startswith("user:") and entry.details["reason"] == "mature themes"
+
+
+def test_a_moderators_override_within_the_band_reinstates_the_suspended_child(
+    world: Database,
+) -> None:
+    client = sign_in(world, "mod")
+    token = csrf_of(client, "/console/spaces/lobby")
+    done = client.post(
+        "/console/spaces/lobby/override",
+        data={"rating": "12", "reason": "reviewed: two crude jokes", "csrf_token": token},
+    )
+    assert done.status_code == 200 and "Done: rating set to 12" in done.text
+    with world.session() as session:
+        member = session.get_one(SpaceMember, ("lobby", "teen"))
+        [event] = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.type == "space.member_reinstated")
+        ).all()
+        [entry] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "space.rating_override")
+        ).all()
+    assert member.status == "active" and member.suspended_reason is None
+    assert event.data["account_id"] == "teen" and event.data["rating"] == "12"
+    assert entry.actor.startswith("user:") and entry.details["reinstated"] == ["teen"]
 
 
 @pytest.fixture

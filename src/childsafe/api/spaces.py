@@ -235,14 +235,18 @@ def put_member(
     body: MemberIn | None = None,
 ) -> Any:
     """Add a member. A child whose age band the rating is above is refused (403): show them
-    the supportive notice in `error.details[0].notice`. An invite (`invited_by`) is screened:
-    an adult inviting several children they are not connected to is put in the moderators'
-    queue, and the member's answer carries a `notice` for them."""
+    the supportive notice in `error.details[0].notice`. An invite (`invited_by`) is screened,
+    refused or not: an adult inviting several children they are not connected to is put in
+    the moderators' queue, and a member's answer carries a `notice` for them."""
     space = _space(session, space_id)
+    invited_by = body.invited_by if body else None
     try:
-        refused = add_member(session, space, account_id, body.invited_by if body else None)
+        refused = add_member(session, space, account_id, invited_by)
     except UnknownAccount as error:
         raise HTTPException(404, error.message) from error
+    # Screened whether the child joined or was kept out: trying to pull children into a space
+    # rated above their band counts toward the invite signal too.
+    finding = screen_invite(session, policy, space.id, invited_by) if invited_by else None
     if refused is not None:
         # Returned, not raised: the request's transaction commits, so the refusal is counted.
         return error_body(
@@ -253,8 +257,6 @@ def put_member(
         )
     member = session.get(SpaceMember, (space.id, account_id))
     assert member is not None
-    invited_by = body.invited_by if body else None
-    finding = screen_invite(session, policy, space.id, invited_by) if invited_by else None
     notice = finding.decision.notice if finding else None
     return MemberAddedOut(**_member(member).model_dump(), notice=notice)
 

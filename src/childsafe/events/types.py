@@ -134,6 +134,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "a child was suspended from a space pending review: its rating rose above their band",
             ("space_id", "account_id", "age_band", "rating", "reasons"),
         ),
+        EventType(
+            "space.member_reinstated",
+            "a child suspended by a space's rating was reinstated: a moderator's decision put "
+            "the rating back within their band",
+            ("space_id", "account_id", "age_band", "rating", "reasons"),
+        ),
     )
 }
 

@@ -30,8 +30,9 @@ SIGNALS: Mapping[str, str] = {
     "hash.match_distance": "the closest match's distance (0 for exact hashes)",
     "hash.match_bank": "the closest match's bank",
     "image.nudity": "the nudity detector's score (0..1), for images to a child",
-    "space.unconnected_children_invited": "children the inviter brought into one space within "
-    "24 h with no connection to them (an invite, PUT /v1/spaces/{id}/members/{account})",
+    "space.unconnected_children_invited": "children the inviter brought (or tried to: kept out "
+    "by the rating) into one space within 24 h with no connection to them (an invite, PUT "
+    "/v1/spaces/{id}/members/{account})",
     "inviter.age_band": "the inviting account's age band (an invite)",
 }
 

@@ -1,5 +1,6 @@
 """A space's rating in force: counted content, the owner's floor, a moderator's override; and
-what follows when it rises (history, the platform told, children above their band suspended).
+what follows when it rises (history, the platform told, children above their band suspended)
+and when a moderator's decision brings it back within their band (those children reinstated).
 
 Cost: a batch of messages or an image adds one row per space and hour to the hourly buckets
 (`bucket_rows`), written with the rest of the batch (the message path's storage: on PostgreSQL
@@ -40,6 +41,8 @@ SEXUAL_CUES = frozenset({"sexual"})
 SELF_HARM_CUES = frozenset({"dares_self_harm"})
 # The buckets' counters, in WindowCounts' order.
 COUNTED = ("messages", "sexual", "grooming", "nudity", "known_abuse", "self_harm")
+# A member's `suspended_for` when the rating suspended them (what a moderator's review undoes).
+RATING_SUSPENSION = "rating"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +263,7 @@ def _suspend_children_above(
     for member, band in members:
         if allowed(AgeBand(band), rating):
             continue
-        member.status = "suspended"
+        member.status, member.suspended_for = "suspended", RATING_SUSPENSION
         member.suspended_reason = (
             f"the space is now rated {rating.value}, above the {band} age band's "
             f"{BAND_LIMITS[AgeBand(band)].value}: suspended pending review"
@@ -276,6 +279,56 @@ def _suspend_children_above(
                 "reasons": [member.suspended_reason, *reasons],
             },
         )
+
+
+def reinstate_after_review(session: Session, space: Space) -> list[str]:
+    """After a moderator's decision on the rating (set or cleared; in the caller's
+    transaction, the space locked): reinstate the children the rating suspended whose band the
+    rating in force now allows, tell the platform, and return their account ids (for the
+    override's audit entry).
+
+    Only a moderator's decision reinstates, never a fall of the content rating on its own: the
+    suspension said "pending review", and content can flap (a quiet week, then the same
+    again), so a person decides. Members suspended for anything but the rating are left be.
+    """
+    rating = Rating(space.rating)
+    decision = (
+        f"a moderator rated the space {rating.value}"
+        if space.override_rating == rating.value
+        else f"after a moderator's review the space is rated {rating.value}"
+    )
+    members = session.execute(
+        select(SpaceMember, Account.age_band)
+        .join(Account, Account.id == SpaceMember.account_id)
+        .where(
+            SpaceMember.space_id == space.id,
+            SpaceMember.status == "suspended",
+            SpaceMember.suspended_for == RATING_SUSPENSION,
+        )
+        .order_by(SpaceMember.account_id)
+    )
+    reinstated = []
+    for member, band in members:
+        if not allowed(AgeBand(band), rating):
+            continue
+        member.status, member.suspended_for, member.suspended_reason = "active", None, None
+        reinstated.append(member.account_id)
+        emit(
+            session,
+            "space.member_reinstated",
+            {
+                "space_id": space.id,
+                "account_id": member.account_id,
+                "age_band": band,
+                "rating": rating.value,
+                "reasons": [
+                    f"{decision}, within the {band} age band's "
+                    f"{BAND_LIMITS[AgeBand(band)].value}: reinstated",
+                    *space.reasons,
+                ],
+            },
+        )
+    return reinstated
 
 
 def history(session: Session, space_id: str) -> Iterable[SpaceRatingChange]:

@@ -2,9 +2,11 @@
 
 Gating (Ofcom ICU F2): a child cannot join or be added to a space rated above their age band;
 the platform gets a supportive notice to show them, and the refusal is counted (transparency).
-Who invited which children they are not connected to, within a day, is `unconnected_invites`:
-the facts behind the policy signal `space.unconnected_children_invited` (screened in
-childsafe.screening.invites).
+A moderator's override reinstates the children the rating suspended once it is within their
+band (`rating.reinstate_after_review`).
+Who invited which children they are not connected to, within a day (whether the children
+joined or the rating kept them out), is `unconnected_invites`: the facts behind the policy
+signal `space.unconnected_children_invited` (screened in childsafe.screening.invites).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from childsafe import audit
 from childsafe.accounts import UnknownAccount
 from childsafe.model import AgeBand
 from childsafe.model.clock import utcnow
-from childsafe.spaces.rating import rerate
+from childsafe.spaces.rating import reinstate_after_review, rerate
 from childsafe.spaces.ratings import Rating, allowed
 from childsafe.store.tables.service import Account, Connection
 from childsafe.store.tables.spaces import Space, SpaceMember, SpaceRatingChange, SpaceRefusal
@@ -127,7 +129,11 @@ def add_member(
     if not allowed(band, rating):
         session.add(
             SpaceRefusal(
-                space_id=space.id, account_id=account_id, age_band=band.value, rating=rating.value
+                space_id=space.id,
+                account_id=account_id,
+                age_band=band.value,
+                rating=rating.value,
+                invited_by=invited_by,
             )
         )
         return Refused(account_id, rating.value, notice(rating))
@@ -135,7 +141,7 @@ def add_member(
     if member is None:
         member = SpaceMember(space_id=space.id, account_id=account_id, joined_at=utcnow())
         session.add(member)
-    member.status, member.suspended_reason = "active", None
+    member.status, member.suspended_for, member.suspended_reason = "active", None, None
     member.invited_by = invited_by or member.invited_by
     session.flush()
     return None
@@ -153,89 +159,124 @@ def override_rating(
     session: Session, space_id: str, rating: Rating | None, reason: str, actor: str
 ) -> Space:
     """A moderator sets (or with None clears) the rating; never below the declared one.
-    Audited with the calling key as the actor, in the same transaction."""
+    Children the rating suspended whose band the rating in force now allows are reinstated
+    (only a moderator's decision does that: see `reinstate_after_review`). Audited with the
+    actor, naming the reinstated, in the same transaction."""
     audit.serialise_writes(session)
     space = get_space(session, space_id, for_update=True)
     before = space.override_rating
     space.override_rating = rating.value if rating else None
     space.override_reason = reason if rating else None
+    rerate(session, space, source="override", actor=actor, details={"reason": reason})
+    reinstated = reinstate_after_review(session, space)
     audit.record(
         session,
         actor=actor,
         action="space.rating_override" if rating else "space.rating_override_cleared",
         target_type="space",
         target_id=space.id,
-        details={"rating": space.override_rating, "before": before, "reason": reason},
+        details={
+            "rating": space.override_rating,
+            "before": before,
+            "reason": reason,
+            "reinstated": reinstated,
+        },
     )
-    rerate(session, space, source="override", actor=actor, details={"reason": reason})
     return space
 
 
 @dataclass(frozen=True, slots=True)
 class UnconnectedInvites:
     """The children one account invited into a space within INVITE_WINDOW with no connection
-    to them."""
+    to them: those who joined and those the rating kept out (trying to pull children into a
+    space rated above their band is the signal at its strongest), each child once."""
 
     space_id: str
     space_name: str
     inviter_id: str
     inviter_age_band: str
-    children: tuple[str, ...]
+    children: tuple[str, ...]  # all of them, kept out or not
+    kept_out: tuple[str, ...] = ()  # those of `children` the rating refused (none joined)
 
     def reason(self) -> str:
         n = len(self.children)
         hours = int(INVITE_WINDOW.total_seconds() // 3600)
+        kept_out = f" ({len(self.kept_out)} kept out by the rating)" if self.kept_out else ""
         return (
             f"invited {n} {'child' if n == 1 else 'children'} with no connection to them into "
-            f"'{self.space_name}' within {hours} h"
+            f"'{self.space_name}' within {hours} h{kept_out}"
         )
+
+
+def _invited_children(
+    session: Session,
+    invites: type[SpaceMember] | type[SpaceRefusal],
+    at: InstrumentedAttribute[datetime],
+    space_id: str,
+    since: datetime,
+    inviter_id: str | None,
+) -> dict[str, set[str]]:
+    """Per inviter, the children in `invites` (members by joining time, or refusals by refusal
+    time) invited into the space since then with no connection to the inviter (connections
+    are stored once, either way round)."""
+    inviter, child = invites.invited_by, invites.account_id
+    connected = select(Connection.account_a).where(
+        or_(
+            and_(Connection.account_a == inviter, Connection.account_b == child),
+            and_(Connection.account_b == inviter, Connection.account_a == child),
+        )
+    )
+    query = (
+        select(inviter, child)
+        .join(Account, Account.id == child)
+        .where(
+            invites.space_id == space_id,
+            inviter.is_not(None),
+            at >= since,
+            Account.age_band.in_([b.value for b in AgeBand if b.is_child]),
+            ~connected.exists(),
+        )
+    )
+    if inviter_id is not None:
+        query = query.where(inviter == inviter_id)
+    found: dict[str, set[str]] = {}
+    for invited_by, invited in session.execute(query):
+        found.setdefault(str(invited_by), set()).add(invited)  # never None: filtered
+    return found
 
 
 def unconnected_invites(
     session: Session, space_id: str, inviter_id: str | None = None, now: datetime | None = None
 ) -> list[UnconnectedInvites]:
     """Per inviter (or only `inviter_id`), the children they invited into the space within
-    INVITE_WINDOW who have no connection to them; inviters with none are left out."""
+    INVITE_WINDOW who have no connection to them, whether they joined (joining time) or the
+    rating kept them out (refusal time); inviters with none are left out."""
     space = get_space(session, space_id)
-    child = Account.__table__.alias("child")
-    connected = select(Connection.account_a).where(
-        or_(
-            and_(
-                Connection.account_a == SpaceMember.invited_by,
-                Connection.account_b == SpaceMember.account_id,
-            ),
-            and_(
-                Connection.account_b == SpaceMember.invited_by,
-                Connection.account_a == SpaceMember.account_id,
-            ),
-        )
+    since = (now or utcnow()) - INVITE_WINDOW
+    joined = _invited_children(
+        session, SpaceMember, SpaceMember.joined_at, space.id, since, inviter_id
     )
-    query = (
-        select(SpaceMember.invited_by, SpaceMember.account_id)
-        .join(child, child.c.id == SpaceMember.account_id)
-        .where(
-            SpaceMember.space_id == space_id,
-            SpaceMember.invited_by.is_not(None),
-            SpaceMember.joined_at >= (now or utcnow()) - INVITE_WINDOW,
-            child.c.age_band.in_([b.value for b in AgeBand if b.is_child]),
-            ~connected.exists(),
-        )
-        .order_by(SpaceMember.invited_by, SpaceMember.account_id)
-    )
-    if inviter_id is not None:
-        query = query.where(SpaceMember.invited_by == inviter_id)
-    children: dict[str, list[str]] = {}
-    for inviter, invited in session.execute(query):
-        children.setdefault(str(inviter), []).append(invited)  # never None: filtered
+    refused = _invited_children(session, SpaceRefusal, SpaceRefusal.at, space.id, since, inviter_id)
+    inviters = sorted(joined.keys() | refused.keys())
     bands = {
         account: band
         for account, band in session.execute(
-            select(Account.id, Account.age_band).where(Account.id.in_(children))
+            select(Account.id, Account.age_band).where(Account.id.in_(inviters))
         )
     }
-    return [
-        UnconnectedInvites(
-            space.id, space.name or space.id, inviter, bands.get(inviter, "unknown"), tuple(kids)
+    results = []
+    for inviter in inviters:
+        members = joined.get(inviter, set())
+        # A child refused and later let in (the rating fell) counts once, as joined.
+        kept_out = refused.get(inviter, set()) - members
+        results.append(
+            UnconnectedInvites(
+                space.id,
+                space.name or space.id,
+                inviter,
+                bands.get(inviter, "unknown"),
+                tuple(sorted(members | kept_out)),
+                tuple(sorted(kept_out)),
+            )
         )
-        for inviter, kids in children.items()
-    ]
+    return results

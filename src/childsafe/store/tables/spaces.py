@@ -44,6 +44,9 @@ class SpaceMember(Base):
     invited_by: Mapped[str | None] = mapped_column(ID)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     suspended_reason: Mapped[str | None] = mapped_column(Text)
+    # What suspended them ("rating": the space's rating rose above their band), so that a
+    # moderator's review of the rating reinstates exactly those and no one suspended otherwise.
+    suspended_for: Mapped[str | None] = mapped_column(String(16))
 
 
 class SpaceRatingBucket(Base):
@@ -92,4 +95,6 @@ class SpaceRefusal(Base):
     account_id: Mapped[str] = mapped_column(ID)
     age_band: Mapped[str] = mapped_column(String(8))
     rating: Mapped[str] = mapped_column(String(2))
+    # Who tried to bring them in (the invite signal counts refused children too).
+    invited_by: Mapped[str | None] = mapped_column(ID)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
