@@ -1,4 +1,5 @@
-"""POST /v1/reports (a user's report, answered with a reference and what happens next),
+"""POST /v1/reports (a user's report, answered with a reference and what happens next; one per
+reporter, reported account and conversation while it waits: a repeat gets the first back, 200),
 GET /v1/reports/{id} (the outcome in plain words for the reporter), GET /v1/reports/categories,
 and POST /v1/reports/page-link (a signed link to the embeddable child-friendly report page)."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 
@@ -24,7 +25,7 @@ from childsafe.cases.reports import (
     SURFACES,
     ReportRejected,
     feedback,
-    submit_report,
+    submit_report_once,
     what_happens_next,
 )
 from childsafe.console.helplines import emergency_number
@@ -61,6 +62,12 @@ class ReportReceipt(BaseModel):
     status: str
     what_happens_next: str
     created_at: datetime
+    already_received: bool = Field(
+        description=(
+            "true (HTTP 200): the same reporter already reported this account and conversation "
+            "and nobody has acted on it yet; this is that report, nothing new was stored"
+        )
+    )
 
 
 class ReportStatus(BaseModel):
@@ -95,14 +102,25 @@ def list_categories(_key: IngestKey) -> list[CategoryOut]:
     return [CategoryOut(key=c.key, words=c.words) for c in CATEGORIES]
 
 
-@router.post("", response_model=ReportReceipt, status_code=201, responses=error_responses(404, 422))
+@router.post(
+    "",
+    response_model=ReportReceipt,
+    status_code=201,
+    responses={
+        200: {"model": ReportReceipt, "description": "Already received: the earlier report"},
+        **error_responses(404, 422),
+    },
+)
 def create_report(
-    body: ReportIn, request: Request, database: DatabaseDep, key: IngestKey
+    body: ReportIn, request: Request, response: Response, database: DatabaseDep, key: IngestKey
 ) -> ReportReceipt:
-    report = file_for_user(
+    """201 with a new report; 200 with `already_received: true` and the earlier report when the
+    reporter already reported this account and conversation and nobody has acted on it yet
+    (a retry, a double tap): safe to repeat."""
+    sent = file_for_user(
         database,
         ReportRejected,
-        lambda session: submit_report(
+        lambda session: submit_report_once(
             session,
             reporter_account_id=body.reporter_account_id,
             reported_account_id=body.reported_account_id,
@@ -115,6 +133,9 @@ def create_report(
             api_key_id=key.id,
         ),
     )
+    if sent.already_received:
+        response.status_code = 200
+    report = sent.report
     return ReportReceipt(
         id=report.id,
         reference=report.reference,
@@ -125,6 +146,7 @@ def create_report(
             emergency_number(request.headers.get("accept-language", ""))
         ),
         created_at=as_utc(report.created_at),
+        already_received=sent.already_received,
     )
 
 

@@ -7,8 +7,8 @@ report: a second submission through it gets the first report's reference back in
 second report, so replaying a link cannot pile reports onto a case. The first report is found
 in the reports table (same key, reporter, reported account and conversation, made since the
 link was signed), so no column records which link sent it. A report about the same
-conversation sent through another link counts too while nobody has acted on it yet
-(`_waiting_about_conversation`).
+conversation sent earlier, through another link or the API, counts too while nobody has acted
+on it yet (`childsafe.cases.reports.submit_report_once`, which the API uses as well).
 """
 
 from __future__ import annotations
@@ -23,8 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from childsafe import audit
-from childsafe.cases.reports import submit_report
-from childsafe.store.tables.cases import Case, Report
+from childsafe.cases.reports import (
+    SentReport,
+    report_waiting_about_conversation,
+    submit_report_once,
+)
+from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import ApiKey
 
 PAGE_LINK_SECONDS = 30 * 60
@@ -57,13 +61,6 @@ class ReportLink:
             )
         )
         return hashlib.sha256(signed.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class LinkReport:
-    report: Report
-    # True: `report` was made earlier, through this link or about the same conversation
-    already_received: bool
 
 
 class ReportLinks:
@@ -121,10 +118,19 @@ class ReportLinks:
 def report_already_sent(session: Session, link: ReportLink) -> Report | None:
     """The report this link already sent, or one about the same conversation still waiting for
     a moderator; None when there is none. LinkRefused once the link's key was revoked."""
+    _check_key_active(session, link)
+    return _sent_through(session, link) or report_waiting_about_conversation(
+        session,
+        reporter_account_id=link.reporter_account_id,
+        reported_account_id=link.reported_account_id,
+        conversation_id=link.conversation_id,
+    )
+
+
+def _check_key_active(session: Session, link: ReportLink) -> None:
     key = session.get(ApiKey, link.api_key_id)
     if key is None or key.revoked:
         raise LinkRefused(f"the key {link.api_key_id!r} that signed the link is revoked")
-    return _sent_through(session, link) or _waiting_about_conversation(session, link)
 
 
 def _sent_through(session: Session, link: ReportLink) -> Report | None:
@@ -147,46 +153,22 @@ def _sent_through(session: Session, link: ReportLink) -> Report | None:
     )
 
 
-def _waiting_about_conversation(session: Session, link: ReportLink) -> Report | None:
-    """An earlier report, through any link, about the same conversation whose case nobody has
-    acted on yet.
-
-    "The same conversation" is the same reporter, reported account and conversation id: the
-    platform's conversation ids name one conversation whichever API key passes them on (a
-    rotated key does not make it another), and another child in the same group chat is another
-    reporter, with a report of their own. A link without a conversation (a profile) has only
-    its own report. Once a moderator has acted on the case (it is no longer "open"), a new
-    report about the conversation is news and is sent like any other.
-    """
-    if link.conversation_id is None:
-        return None
-    return session.scalar(
-        select(Report)
-        .join(Case, Case.id == Report.case_id)
-        .where(
-            Report.reporter_account_id == link.reporter_account_id,
-            Report.reported_account_id == link.reported_account_id,
-            Report.conversation_id == link.conversation_id,
-            Case.status == "open",
-        )
-        .order_by(Report.created_at)
-        .limit(1)
-    )
-
-
 def report_through_link(
     session: Session, link: ReportLink, *, category: str, details: str | None
-) -> LinkReport:
-    """The link's one report: made now, or the one an earlier submission made.
+) -> SentReport:
+    """The link's one report: made now, or the one an earlier submission made (through this
+    link, or about the same conversation while it waits).
 
     Raises LinkRefused (revoked key) or ReportRejected (bad category or details)."""
     # Two taps on "Send" arrive together: the second must wait for the first to commit, then
-    # find its report, rather than both finding none.
+    # find its report, rather than both finding none. (submit_report_once takes the same lock
+    # again: harmless within one transaction.)
     audit.serialise_writes(session)
-    earlier = report_already_sent(session, link)
+    _check_key_active(session, link)
+    earlier = _sent_through(session, link)
     if earlier is not None:
-        return LinkReport(earlier, already_received=True)
-    report = submit_report(
+        return SentReport(earlier, already_received=True)
+    return submit_report_once(
         session,
         reporter_account_id=link.reporter_account_id,
         reported_account_id=link.reported_account_id,
@@ -197,4 +179,3 @@ def report_through_link(
         submitted_by=f"api:{link.api_key_id}",
         api_key_id=link.api_key_id,
     )
-    return LinkReport(report, already_received=False)

@@ -1,7 +1,10 @@
 """Reports from users (mostly children), in their own words, and the feedback we owe them.
 
 A report joins the reported account's case (contract C), so a child's report and the
-detector's alerts about the same person are in front of one moderator together.
+detector's alerts about the same person are in front of one moderator together. A child sends
+one report per conversation while it waits (`submit_report_once`, for the API and the report
+page alike): a second tap, a platform's retry or a second report link about the same
+conversation gets the first report back instead of piling items onto the case.
 """
 
 from __future__ import annotations
@@ -95,6 +98,22 @@ def new_reference() -> str:
     return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
+@dataclass(frozen=True, slots=True)
+class SentReport:
+    report: Report
+    # True: `report` was sent earlier (about the same conversation, or through the same report
+    # link) and this submission stored nothing.
+    already_received: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckedReport:
+    category: Category
+    details: str | None
+    message_ids: list[str]
+    reporter_age_band: str
+
+
 def submit_report(
     session: Session,
     *,
@@ -109,6 +128,159 @@ def submit_report(
     api_key_id: str | None = None,
 ) -> Report:
     """Store the report and merge it into the reported account's case, in one transaction."""
+    checked = _check_report(
+        session,
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        category=category,
+        surface=surface,
+        conversation_id=conversation_id,
+        message_ids=message_ids,
+        details=details,
+    )
+    chosen = checked.category
+    now = utcnow()
+    report_id = "rep_" + secrets.token_hex(8)
+    case_id = open_or_update_case(
+        session,
+        CaseEvidence(
+            suspect_account_id=reported_account_id,
+            source="report",
+            source_id=report_id,
+            victim_account_ids=(reporter_account_id,),
+            cues=tuple(chosen.cues),
+            score=None,
+            occurred_at=now,
+        ),
+    )
+    report = Report(
+        id=report_id,
+        reference=new_reference(),
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        reporter_age_band=checked.reporter_age_band,
+        category=chosen.key,
+        surface=surface,
+        conversation_id=conversation_id,
+        message_ids=checked.message_ids,
+        details=checked.details,
+        api_key_id=api_key_id,
+        case_id=case_id,
+        created_at=now,
+    )
+    session.add(report)
+    session.flush()
+    audit.record(
+        session,
+        actor=submitted_by,
+        action="report.received",
+        target_type="case",
+        target_id=case_id,
+        details={"report_id": report.id, "category": chosen.key, "surface": surface},
+        at=now,
+    )
+    return report
+
+
+def submit_report_once(
+    session: Session,
+    *,
+    reporter_account_id: str,
+    reported_account_id: str,
+    category: str,
+    surface: str = "chat",
+    conversation_id: str | None = None,
+    message_ids: Sequence[str] = (),
+    details: str | None = None,
+    submitted_by: str = audit.SYSTEM,
+    api_key_id: str | None = None,
+) -> SentReport:
+    """The report, stored now, or the earlier one about the same conversation while it waits
+    (`report_waiting_about_conversation`): then nothing is stored, no case item, no event.
+
+    The input is checked first either way, so a retry with bad input gets the error, not a
+    receipt. Raises ReportRejected."""
+    # Two submissions arrive together (a double tap, a platform's retry): the second must wait
+    # for the first to commit, then find its report, rather than both finding none.
+    audit.serialise_writes(session)
+    _check_report(
+        session,
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        category=category,
+        surface=surface,
+        conversation_id=conversation_id,
+        message_ids=message_ids,
+        details=details,
+    )
+    earlier = report_waiting_about_conversation(
+        session,
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        conversation_id=conversation_id,
+    )
+    if earlier is not None:
+        return SentReport(earlier, already_received=True)
+    # submit_report checks again: cheap, the accounts are in the session by now.
+    report = submit_report(
+        session,
+        reporter_account_id=reporter_account_id,
+        reported_account_id=reported_account_id,
+        category=category,
+        surface=surface,
+        conversation_id=conversation_id,
+        message_ids=message_ids,
+        details=details,
+        submitted_by=submitted_by,
+        api_key_id=api_key_id,
+    )
+    return SentReport(report, already_received=False)
+
+
+def report_waiting_about_conversation(
+    session: Session,
+    *,
+    reporter_account_id: str,
+    reported_account_id: str,
+    conversation_id: str | None,
+) -> Report | None:
+    """An earlier report about the same conversation whose case nobody has acted on yet.
+
+    "The same conversation" is the same reporter, reported account and conversation id: the
+    platform's conversation ids name one conversation whichever API key passes them on (a
+    rotated key does not make it another), and another child in the same group chat is another
+    reporter, with a report of their own. A report without a conversation (a profile) is never
+    a repeat. Once a moderator has acted on the case (it is no longer "open"), a new report
+    about the conversation is news and is sent like any other.
+    """
+    if conversation_id is None:
+        return None
+    return session.scalar(
+        select(Report)
+        .join(Case, Case.id == Report.case_id)
+        .where(
+            Report.reporter_account_id == reporter_account_id,
+            Report.reported_account_id == reported_account_id,
+            Report.conversation_id == conversation_id,
+            Case.status == "open",
+        )
+        .order_by(Report.created_at)
+        .limit(1)
+    )
+
+
+def _check_report(
+    session: Session,
+    *,
+    reporter_account_id: str,
+    reported_account_id: str,
+    category: str,
+    surface: str,
+    conversation_id: str | None,
+    message_ids: Sequence[str],
+    details: str | None,
+) -> _CheckedReport:
+    """The report's input, normalised; ReportRejected with the reason when it is not valid."""
     chosen = CATEGORY_BY_KEY.get(category)
     if chosen is None:
         raise ReportRejected(
@@ -130,48 +302,7 @@ def submit_report(
     if session.get(Account, reported_account_id) is None:
         raise ReportRejected(f"unknown reported account {reported_account_id!r}", 404)
     _check_messages(session, conversation_id, message_ids)
-
-    now = utcnow()
-    report_id = "rep_" + secrets.token_hex(8)
-    case_id = open_or_update_case(
-        session,
-        CaseEvidence(
-            suspect_account_id=reported_account_id,
-            source="report",
-            source_id=report_id,
-            victim_account_ids=(reporter_account_id,),
-            cues=tuple(chosen.cues),
-            score=None,
-            occurred_at=now,
-        ),
-    )
-    report = Report(
-        id=report_id,
-        reference=new_reference(),
-        reporter_account_id=reporter_account_id,
-        reported_account_id=reported_account_id,
-        reporter_age_band=reporter.age_band,
-        category=chosen.key,
-        surface=surface,
-        conversation_id=conversation_id,
-        message_ids=message_ids,
-        details=details,
-        api_key_id=api_key_id,
-        case_id=case_id,
-        created_at=now,
-    )
-    session.add(report)
-    session.flush()
-    audit.record(
-        session,
-        actor=submitted_by,
-        action="report.received",
-        target_type="case",
-        target_id=case_id,
-        details={"report_id": report.id, "category": chosen.key, "surface": surface},
-        at=now,
-    )
-    return report
+    return _CheckedReport(chosen, details, message_ids, reporter.age_band)
 
 
 def _check_messages(

@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from childsafe.cli.output import human_print
+from childsafe.cli.progress import Progress, loaded, with_progress
 from childsafe.cli.train import DEFAULT_DATA, add_calibration_options, say
 from childsafe.conversations import RiskTracker, TrackerParams
 from childsafe.corpora import CorpusError, bfpsr, jsonl, koutli, pan12, redteam, vtpan_translated
@@ -86,17 +85,21 @@ def load(corpus_format: str, path: Path, predators: Path | None) -> list[Convers
     if corpus_format == "pan12":
         if predators is None:
             raise CorpusError(str(path), "PAN-2012 needs --predators (the predator id list)")
-        return list(pan12.load(path, extra))
+        return _loaded(pan12.load(path, extra), corpus_format)
     if corpus_format == "pj-koutli":
-        return list(koutli.load(path))
+        return _loaded(koutli.load(path), corpus_format)
     if corpus_format == "bfpsr":
-        return list(bfpsr.load(path))
+        return _loaded(bfpsr.load(path), corpus_format)
     if corpus_format == "vtpan-translated":
-        return list(vtpan_translated.load(path))
-    conversations = list(jsonl.read_conversations(path))
+        return _loaded(vtpan_translated.load(path), corpus_format)
+    conversations = _loaded(jsonl.read_conversations(path), corpus_format)
     for c in conversations:
         c.predator_ids = c.predator_ids | {p.id for p in c.participants if p.id in extra}
     return conversations
+
+
+def _loaded(conversations: Iterable[Conversation], corpus_format: str) -> list[Conversation]:
+    return list(with_progress(conversations, f"loading {corpus_format}", "conversations"))
 
 
 def source_of(corpus_format: str) -> str:
@@ -123,10 +126,13 @@ def shipped_streams(
     source = source_of(args.corpus_format)
     items: list[tuple[str, Conversation, bool]] = [(source, c, ordered) for c in conversations]
     if args.data is not None:
-        items.extend((name, c, True) for name, c in load_benign(args.data))
+        benign = with_progress(
+            load_benign(args.data), "loading the benign corpora", "conversations"
+        )
+        items.extend((name, c, True) for name, c in benign)
     total = sum(len(c.messages) for _, c, _ in items)
-    with tqdm(total=total, unit=" msg", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-        streams = run_streams(tracker, items, bar.update)
+    with Progress("scoring", "messages", total) as progress:
+        streams = run_streams(tracker, items, progress.update)
     return streams, tracker.threshold
 
 
@@ -143,14 +149,16 @@ def cross_validated_streams(
     whatever corpus is being evaluated."""
     data = args.data or DEFAULT_DATA
     koutli_path = args.path if args.corpus_format == "pj-koutli" else data / KOUTLI_PATH
-    train_koutli = koutli_units(koutli_path)
-    benign = benign_units(data)
-    modern = redteam_units(data)
-    translated = translated_units(data)
+    train_koutli = loaded("Perverted-Justice (Koutli)", "files", lambda: koutli_units(koutli_path))
+    benign = loaded("the benign corpora", "conversations", lambda: benign_units(data))
+    modern = loaded("redteam-dev", "conversations", lambda: redteam_units(data))
+    translated = loaded("the translated segments", "segments", lambda: translated_units(data))
     same_bfpsr = args.corpus_format == "bfpsr" and _same(args.path, data / BFPSR_PATH)
     same_redteam = args.corpus_format == "redteam" and _same(args.path, data / REDTEAM_PATH)
     dev_chats = assign_groups(
-        list(bfpsr.load(data / BFPSR_PATH)), train_koutli, "bfpsr" if same_bfpsr else "bfpsr-dev"
+        list(with_progress(bfpsr.load(data / BFPSR_PATH), "loading BF-PSR", "conversations")),
+        train_koutli,
+        "bfpsr" if same_bfpsr else "bfpsr-dev",
     )
     same_translated = (
         args.corpus_format == "vtpan-translated"
@@ -241,7 +249,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         rows = None
         if args.corpus_format == "redteam":
-            rows = {r.conversation.conversation_id: r for r in redteam.load(args.path)}
+            loading = with_progress(redteam.load(args.path), "loading redteam", "conversations")
+            rows = {r.conversation.conversation_id: r for r in loading}
             conversations = [r.conversation for r in rows.values()]
         else:
             conversations = load(args.corpus_format, args.path, args.predators)

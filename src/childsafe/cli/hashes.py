@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from childsafe.cli.progress import Progress, loaded
 from childsafe.hashbanks.banks import (
     BankError,
     BankKind,
@@ -68,7 +69,7 @@ def _database(args: argparse.Namespace) -> Database:
 def run_import(args: argparse.Namespace) -> int:
     kind = HashKind(args.kind) if args.kind else None
     try:
-        entries = read_hash_list(args.file, kind)
+        entries = loaded(str(args.file), "hashes", lambda: read_hash_list(args.file, kind))
     except HashListError as error:
         print(f"nothing imported: {error}", file=sys.stderr)
         return 1
@@ -86,7 +87,8 @@ def run_import(args: argparse.Namespace) -> int:
                     source_date=args.date,
                     pdq_threshold=args.threshold,
                 )
-            result = add_entries(session, bank, entries)
+            with Progress(f"adding to {bank.name}", "new hashes") as progress:
+                result = add_entries(session, bank, entries, progress.update)
             print(
                 f"{bank.name}: {result.added} hashes added, "
                 f"{result.already_present} already present ({bank.kind} bank, {bank.id})"

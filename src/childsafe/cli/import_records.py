@@ -21,7 +21,6 @@ from typing import IO, Any
 
 import orjson
 from sqlalchemy.orm import Session
-from tqdm import tqdm
 
 from childsafe.accounts import (
     SETTINGS_BY_NAME,
@@ -36,6 +35,7 @@ from childsafe.api.connections import connection_record
 from childsafe.api.nul_guard import MESSAGE as NUL_MESSAGE
 from childsafe.cli.arguments import whole_number
 from childsafe.cli.output import human_print
+from childsafe.cli.progress import Progress
 from childsafe.store.db import Database
 
 # Errors listed one by one (on stderr, and in --json); beyond this only counted.
@@ -94,13 +94,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         rows = jsonl_rows(binary) if file_format == "jsonl" else csv_rows(binary, args.kind)
         items = ((line, _checked(row, validate)) for line, row in rows)
-        with tqdm(desc=args.kind, unit=" lines", file=sys.stderr, mininterval=1.0) as bar:
+        with Progress(args.kind, "lines") as progress:
             for line, result in write_in_chunks(database, items, write, args.chunk):
                 counts[result.status.value] += 1
-                bar.update()
+                progress.update()
                 if result.status is ItemStatus.ERROR and len(errors) < LISTED_ERRORS:
                     errors.append({"line": line, "error": result.error})
-                    bar.write(f"{args.file}:{line}: {result.error}", file=sys.stderr)
+                    progress.write(f"{args.file}:{line}: {result.error}")
     finally:
         if binary is not sys.stdin.buffer:
             binary.close()

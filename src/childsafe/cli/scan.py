@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
+from childsafe.cli.progress import Progress
 from childsafe.conversations import RiskTracker, RiskUpdate
 from childsafe.corpora import CorpusError, jsonl
 
@@ -82,31 +81,30 @@ def run(args: argparse.Namespace) -> int:
 
     def report(error: CorpusError) -> None:
         skipped.append(error)
-        tqdm.write(f"skipped {error}", file=sys.stderr)
+        progress.write(f"skipped {error}")
 
     totals = {"conversations": 0, "messages": 0, "alerts": 0}
-    progress = tqdm(unit=" msg", disable=not sys.stderr.isatty(), file=sys.stderr, desc="scanning")
-    try:
-        for conversation in jsonl.read_conversations(args.file, None if args.strict else report):
-            totals["conversations"] += 1
-            for message in conversation.messages:
-                update = tracker.observe(
-                    conversation.conversation_id, message, conversation.participants
-                )
-                if update.alert:
-                    totals["alerts"] += 1
-                    record = alert_record(update, message.id)
-                    tqdm.write(
-                        json.dumps(record) if args.json else describe(record), file=sys.stdout
+    with Progress("scanning", "messages") as progress:
+        try:
+            conversations = jsonl.read_conversations(args.file, None if args.strict else report)
+            for conversation in conversations:
+                totals["conversations"] += 1
+                for message in conversation.messages:
+                    update = tracker.observe(
+                        conversation.conversation_id, message, conversation.participants
                     )
-            totals["messages"] += len(conversation.messages)
-            progress.update(len(conversation.messages))
-            tracker.forget(conversation.conversation_id)
-    except CorpusError as error:
-        progress.close()
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    progress.close()
+                    if update.alert:
+                        totals["alerts"] += 1
+                        record = alert_record(update, message.id)
+                        progress.write(
+                            json.dumps(record) if args.json else describe(record), file=sys.stdout
+                        )
+                totals["messages"] += len(conversation.messages)
+                progress.update(len(conversation.messages))
+                tracker.forget(conversation.conversation_id)
+        except CorpusError as error:
+            progress.write(f"error: {error}")
+            return 2
     summary = {**totals, "skipped_lines": len(skipped)}
     if args.json:
         print(json.dumps(summary))

@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+from childsafe.cli.progress import loaded, with_progress
 from childsafe.conversations import TrackerParams
 from childsafe.corpora import bfpsr
 from childsafe.evaluation.crossval import (
@@ -57,13 +58,18 @@ def say(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    say(f"loading corpora from {args.data}")
-    koutli = koutli_units(args.data / KOUTLI_PATH)
-    benign = benign_units(args.data)
-    modern = redteam_units(args.data)
-    translated = translated_units(args.data)
+    data: Path = args.data
+    say(f"loading corpora from {data}")
+    koutli = loaded("Perverted-Justice (Koutli)", "files", lambda: koutli_units(data / KOUTLI_PATH))
+    benign = loaded("the benign corpora", "conversations", lambda: benign_units(data))
+    modern = loaded("redteam-dev", "conversations", lambda: redteam_units(data))
+    translated = loaded("the translated segments", "segments", lambda: translated_units(data))
     train = koutli + benign + modern + translated
-    chats = assign_groups(list(bfpsr.load(args.data / BFPSR_PATH)), koutli, "bfpsr")
+    chats = assign_groups(
+        list(with_progress(bfpsr.load(data / BFPSR_PATH), "loading BF-PSR", "conversations")),
+        koutli,
+        "bfpsr",
+    )
     params = TrackerParams()
     say("cross-validating to calibrate the alert threshold")
     streams = list(cross_validate(train, train + chats, args.folds, args.seed, params, say))

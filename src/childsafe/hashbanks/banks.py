@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -103,8 +103,14 @@ def set_enabled(session: Session, bank: HashBank, enabled: bool) -> None:
     bank.updated_at = utcnow()
 
 
-def add_entries(session: Session, bank: HashBank, entries: Sequence[ImportedHash]) -> AddResult:
-    """Add hashes (deduplicated against the bank and within the list) in one transaction."""
+def add_entries(
+    session: Session,
+    bank: HashBank,
+    entries: Sequence[ImportedHash],
+    progress: Callable[[int], object] | None = None,
+) -> AddResult:
+    """Add hashes (deduplicated against the bank and within the list) in one transaction;
+    `progress` is told how many were written after each chunk (a large list takes a while)."""
     present = {
         (kind, value)
         for kind, value in session.execute(
@@ -130,7 +136,10 @@ def add_entries(session: Session, bank: HashBank, entries: Sequence[ImportedHash
             }
         )
     for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(HashEntry), rows[start : start + INSERT_CHUNK])
+        chunk = rows[start : start + INSERT_CHUNK]
+        session.execute(insert(HashEntry), chunk)
+        if progress is not None:
+            progress(len(chunk))
     bank.updated_at = now
     session.flush()
     return AddResult(added=len(rows), already_present=len(entries) - len(rows))
