@@ -4,79 +4,47 @@ Screenshots go to test-artifacts/ (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 from PIL import Image
 
-from childsafe.api.app import create_app
 from childsafe.cases.intake import CaseEvidence, open_or_update_case
 from childsafe.store.db import Database
-from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Account
+from tests.helpers.browser import ARTIFACTS, launch_chromium, needs_chromium, serving, watch_csp
 from tests.helpers.cases import PASSWORD, api_client, make_users, scenario
+from tests.helpers.stored_media import blocked_image
+
+if TYPE_CHECKING:  # Playwright is imported only once a test knows it is installed
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def stored_image(media_id: str, sender: str, recipient: str) -> StoredMedia:
+def astronaut_png() -> bytes:
+    """scikit-image's astronaut photo (512 by 512), a benign image."""
     data = pytest.importorskip("skimage.data")
     buffer = io.BytesIO()
     Image.fromarray(data.astronaut()).save(buffer, format="PNG")
-    content = buffer.getvalue()
-    return StoredMedia(
-        id=media_id,
-        conversation_id="conv-img",
-        sender_id=sender,
-        recipient_ids=[recipient],
-        content_type="image/png",
-        byte_size=len(content),
-        width=512,
-        height=512,
-        md5=hashlib.md5(content).hexdigest(),
-        sha256=hashlib.sha256(content).hexdigest(),
-        pdq="0" * 64,
-        pdq_quality=100,
-        content=content,
-        verdict="block",
-        response={},
-        evidence_preserved=True,
-        sent_at=datetime.now(UTC),
-    )
+    return buffer.getvalue()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def press(page: Page, key: str) -> None:
+    """Press `key` once the page's deferred console.js listens: a key pressed sooner, while the
+    page that a form or a shortcut opened is still loading, is lost."""
+    page.wait_for_load_state()
+    page.keyboard.press(key)
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    needs_chromium()
     database = Database(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
     database.migrate()
     with api_client(database) as client:
@@ -90,7 +58,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
         # the console must show it blurred until clicked.
         session.add(Account(id="sharer", age_band="adult", display_name="sharer", settings={}))
         session.flush()
-        session.add(stored_image("media-1", "sharer", "teen"))
+        session.add(blocked_image("media-1", astronaut_png(), 512, 512))
         session.flush()
         open_or_update_case(
             session,
@@ -105,39 +73,19 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
             ),
         )
     make_users(database)
-    port = _free_port()
-    config = uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("console server did not start")
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    yield base, database, link.replace("http://testserver", base)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(database) as base:
+        yield base, database, link.replace("http://testserver", base)
     database.dispose()
 
 
 def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]) -> None:
-    from playwright.sync_api import ConsoleMessage, expect, sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base, _database, report_link = server
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        # The console's CSP allows no inline script or style: anything it blocks shows here.
-        blocked: list[str] = []
-
-        def watch_csp(message: ConsoleMessage) -> None:
-            if "Content Security Policy" in message.text:
-                blocked.append(message.text)
-
-        page.on("console", watch_csp)
+        blocked = watch_csp(page)
         page.goto(f"{base}/console/")
         expect(page).to_have_url(f"{base}/console/login")
         page.fill("#username", "mod")
@@ -160,7 +108,7 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         expect(media).to_have_count(1)
         expect(media).to_have_class("media blurred")
         expect(media).to_have_attribute("src", re.compile(r"/console/media/blurred\?id="))
-        assert media.evaluate("img => img.complete && img.naturalWidth") == 240  # the preview
+        expect(media).to_have_js_property("naturalWidth", 240)  # the preview, once loaded
         page.screenshot(path=str(ARTIFACTS / "2-image-blurred.png"), full_page=True)
         media.click()
         expect(media).to_have_class("media")
@@ -190,7 +138,7 @@ def test_moderator_works_the_queue_in_chromium(server: tuple[str, Database, str]
         # An auditor may read the audit log but not open a case.
         case_url = page.url.split("?")[0]
         auditor = browser.new_page()
-        auditor.on("console", watch_csp)
+        watch_csp(auditor, blocked)
         auditor.goto(f"{base}/console/login")
         auditor.fill("#username", "auditor")
         auditor.fill("#password", PASSWORD)
@@ -235,9 +183,8 @@ def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str])
 
     base, database, report_link = server
     add_duplicate_cases(database)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/console/login")
         page.fill("#username", "mod")
@@ -247,10 +194,10 @@ def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str])
         expect(rows).to_have_count(DUPLICATES + 2)
 
         # One step from an account to its case; then a filter.
-        page.keyboard.press("/")
+        press(page, "/")
         expect(page.locator("#search")).to_be_focused()
         page.keyboard.type("groomer")
-        page.keyboard.press("Enter")
+        press(page, "Enter")
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("groomer")
         page.goto(f"{base}/console/")
@@ -260,12 +207,12 @@ def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str])
         page.screenshot(path=str(ARTIFACTS / "10-queue-filtered.png"), full_page=True)
 
         # The keyboard: help, move, select two, dismiss them as duplicates in one action.
-        page.keyboard.press("?")
+        press(page, "?")
         expect(page.locator("#shortcuts-help")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "11-shortcuts-help.png"))
-        page.keyboard.press("Escape")
+        press(page, "Escape")
         for key in ("j", "x", "j", "x"):
-            page.keyboard.press(key)
+            press(page, key)
         expect(page.locator("#queue tbody input[name=case]:checked")).to_have_count(2)
         page.fill("#bulk-reason", "the same alert twice")
         page.click("#bulk-submit")
@@ -274,19 +221,19 @@ def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str])
         expect(rows).to_have_count(DUPLICATES - 2)
 
         # Claim with "a", open with "o": the case is mine.
-        page.keyboard.press("j")
+        press(page, "j")
         expect(page.locator("#queue tr.selected")).to_have_count(1)
-        page.keyboard.press("a")
+        press(page, "a")
         expect(page.locator(".notice")).to_contain_text("assigned to you")
         expect(rows.first.locator("td.assignee")).to_have_text("mod")
         mine, other = (row.get_attribute("data-case") for row in rows.all())
-        page.keyboard.press("j")
-        page.keyboard.press("o")
+        press(page, "j")
+        press(page, "o")
         expect(page.locator("h1")).to_contain_text(str(mine))
         expect(page.locator("#assignee")).to_have_text("mod")
 
         # A note, then an escalation with a reason: both on the timeline.
-        page.keyboard.press("n")
+        press(page, "n")
         expect(page.locator("#note")).to_be_focused()
         page.keyboard.type("Asked about school twice (test note)")
         page.click("#note-form button[type=submit]")
@@ -300,7 +247,7 @@ def test_triage_with_the_keyboard_in_chromium(server: tuple[str, Database, str])
         page.screenshot(path=str(ARTIFACTS / "12-case-escalated.png"), full_page=True)
 
         # Decide and open the next case of the queue view it was opened from.
-        page.keyboard.press("d")
+        press(page, "d")
         expect(page.locator("#kind")).to_be_focused()
         page.select_option("#kind", "warn")
         page.fill("#reason", "flattery only")

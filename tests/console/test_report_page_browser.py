@@ -6,13 +6,10 @@ Screenshots go to test-artifacts/console/ for a person to look at. (Invented acc
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -21,7 +18,7 @@ from childsafe.api.auth import create_api_key
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import Account
-from tests.console.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.helpers.browser import ARTIFACTS, launch_chromium, needs_chromium, serving
 from tests.helpers.cases import reports_sent_earlier
 
 pytestmark = pytest.mark.browser
@@ -53,29 +50,16 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    needs_chromium()
     database = Database(f"sqlite:///{tmp_path / 'report-page.sqlite3'}")
     database.migrate()
     with database.session() as session:
         key = create_api_key(session, "report-page-browser").key
         session.add(Account(id="kid", age_band="13_15", display_name="kid", settings={}))
         session.add(Account(id="stranger", age_band="adult", display_name="s", settings={}))
-    app = create_app(database)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("report page server did not start")
-        time.sleep(0.05)
-    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as platform:
-        yield Site(database, f"http://127.0.0.1:{port}", platform)
-    server.should_exit = True
-    thread.join(timeout=10)
+    platform = TestClient(create_app(database), headers={"Authorization": f"Bearer {key}"})
+    with serving(database) as base, platform:
+        yield Site(database, base, platform)
     database.dispose()
 
 
@@ -84,9 +68,8 @@ def test_a_second_link_about_the_conversation_leads_to_the_first_reports_status(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         phone = browser.new_page(
             viewport={"width": 390, "height": 844}, is_mobile=True, locale="en-US"
         )

@@ -27,9 +27,9 @@ from childsafe.cases.intake import CaseEvidence, open_or_update_case
 from childsafe.cli.main import main
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, ConsoleUser, Referral
-from childsafe.store.tables.hashbanks import StoredMedia
 from childsafe.store.tables.service import Account
 from tests.helpers.cases import PASSWORD, api_client, make_users, open_cases, scenario
+from tests.helpers.stored_media import blocked_image
 
 # Part of the adversarial suite of issue 11: `pytest -m security` replays it.
 pytestmark = pytest.mark.security
@@ -52,28 +52,6 @@ def noise_png(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def stored_image(media_id: str, content: bytes) -> StoredMedia:
-    return StoredMedia(
-        id=media_id,
-        conversation_id="conv-img",
-        sender_id="sharer",
-        recipient_ids=["teen"],
-        content_type="image/png",
-        byte_size=len(content),
-        width=320,
-        height=240,
-        md5="0" * 32,
-        sha256="0" * 64,
-        pdq="0" * 64,
-        pdq_quality=100,
-        content=content,
-        verdict="block",
-        response={},
-        evidence_preserved=True,
-        sent_at=datetime.now(UTC),
-    )
-
-
 @pytest.fixture
 def world(database: Database) -> Iterator[tuple[Database, str]]:
     """The cases helpers' scenario and users; yields the most urgent open case's id."""
@@ -92,7 +70,7 @@ def image_case(world: tuple[Database, str]) -> tuple[Database, str, dict[str, by
         session.add(Account(id="sharer", age_band="adult", display_name="sharer", settings={}))
         session.flush()
         for media_id, content in images.items():
-            session.add(stored_image(media_id, content))
+            session.add(blocked_image(media_id, content, 320, 240))
         session.flush()
         # Both images matched a hash list, so both belong to the one case about "sharer".
         case_ids = {

@@ -8,25 +8,21 @@ trigger word the detector counts.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from childsafe.api.app import create_app
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry
 from childsafe.store.tables.events import OutboxEvent
 from childsafe.store.tables.spaces import SpaceMember
-from tests.console.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
 from tests.console.test_routes import csrf_of, sign_in
 from tests.helpers.api import api_client, message, register
+from tests.helpers.browser import ARTIFACTS, launch_chromium, needs_chromium, serving, watch_csp
 from tests.helpers.cases import PASSWORD, make_users
 
 SEXUAL = "feeling so horny tonight"  # invented; the trigger word only
@@ -89,7 +85,8 @@ def test_spaces_are_listed_by_rating_and_only_for_case_workers(world: Database) 
     assert "in the queue" in den.text
     lobby = client.get("/console/spaces/lobby")
     assert "suspended" in lobby.text and "declared" in lobby.text
-    assert client.get("/console/spaces/nowhere").status_code == 404
+    unknown = client.get("/console/spaces/nowhere")
+    assert unknown.status_code == 404 and "There is no space" in unknown.text
 
 
 def test_an_override_needs_the_form_token_and_is_audited(world: Database) -> None:
@@ -112,6 +109,11 @@ def test_an_override_needs_the_form_token_and_is_audited(world: Database) -> Non
     )
     assert done.status_code == 200 and "Done: rating set to 15" in done.text
     assert "rated 15 by a moderator: mature themes" in done.text
+    unknown = client.post(
+        "/console/spaces/nowhere/override",
+        data={"rating": "15", "reason": "mature themes", "csrf_token": token},
+    )
+    assert unknown.status_code == 404 and "There is no space" in unknown.text
     with world.session() as session:
         [entry] = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "space.rating_override")
@@ -144,45 +146,25 @@ def test_a_moderators_override_within_the_band_reinstates_the_suspended_child(
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    needs_chromium()
     database = Database(f"sqlite:///{tmp_path / 'spaces.sqlite3'}")
     database.migrate()
     with api_client(database) as client:
         _spaces(client)
     make_users(database)
-    port = _free_port()
-    config = uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("console server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(database) as base:
+        yield base
     database.dispose()
 
 
 @pytest.mark.browser
 def test_a_moderator_overrides_a_spaces_rating_in_chromium(server: str) -> None:
-    from playwright.sync_api import ConsoleMessage, expect, sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        blocked: list[str] = []
-
-        def watch_csp(console: ConsoleMessage) -> None:
-            if "Content Security Policy" in console.text:
-                blocked.append(console.text)
-
-        page.on("console", watch_csp)
+        blocked = watch_csp(page)
         page.goto(f"{server}/console/login")
         page.fill("#username", "mod")
         page.fill("#password", PASSWORD)

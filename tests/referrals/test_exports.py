@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,9 +14,10 @@ from childsafe.cases.intake import CaseEvidence, open_or_update_case
 from childsafe.cli.main import main
 from childsafe.referrals import nca, ncmec
 from childsafe.store.db import Database
-from childsafe.store.tables.hashbanks import HashBank, HashEntry, HashMatch, StoredMedia
+from childsafe.store.tables.hashbanks import HashBank, HashEntry, HashMatch
 from childsafe.store.tables.service import Account
 from tests.helpers.cases import referred_case
+from tests.helpers.stored_media import blocked_image
 
 BANK_HASH = "f" * 64
 
@@ -40,24 +40,7 @@ def known_image_case(database: Database) -> str:
         session.add_all(
             [
                 entry,
-                StoredMedia(
-                    id="media-1",
-                    conversation_id="conv-img",
-                    sender_id="sharer",
-                    recipient_ids=["teen"],
-                    content_type="image/png",
-                    byte_size=len(content),
-                    width=1,
-                    height=1,
-                    md5=hashlib.md5(content).hexdigest(),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    pdq="e" * 64,
-                    pdq_quality=100,
-                    content=content,
-                    verdict="block",
-                    response={},
-                    sent_at=now,
-                ),
+                blocked_image("media-1", content, 1, 1, pdq="e" * 64),
             ]
         )
         session.flush()

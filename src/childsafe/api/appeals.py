@@ -11,10 +11,10 @@ from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from childsafe.api.auth import IngestKey
-from childsafe.api.deps import DatabaseDep
+from childsafe.api.deps import DatabaseDep, in_one_transaction
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import PlatformId
-from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation, file_for_user
+from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation
 from childsafe.cases.actions import ActionRefused
 from childsafe.cases.appeals import MAX_STATEMENT, NEXT_STEPS, STATUS_WORDS, file_appeal
 from childsafe.model.clock import as_utc
@@ -61,7 +61,7 @@ class AppealStatus(BaseModel):
     "", response_model=AppealReceipt, status_code=201, responses=error_responses(400, 404, 409)
 )
 def create_appeal(body: AppealIn, database: DatabaseDep, key: IngestKey) -> AppealReceipt:
-    appeal = file_for_user(
+    appeal = in_one_transaction(
         database,
         ActionRefused,
         lambda session: file_appeal(

@@ -13,10 +13,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from childsafe.api.auth import ModerationKey
 from childsafe.api.cursors import decode_cursor, encode_cursor
-from childsafe.api.deps import DatabaseDep, strict_query
+from childsafe.api.deps import DatabaseDep, in_one_transaction, strict_query
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import IsoDatetime, PlatformId
 from childsafe.cases.actions import (
@@ -115,26 +116,28 @@ def get_case(case_id: CaseId, database: DatabaseDep, _key: ModerationKey) -> dic
 def decide(case_id: CaseId, body: DecisionIn, database: DatabaseDep, by: KeyDecider) -> DecisionOut:
     if body.decision == "refer":
         raise HTTPException(403, REFERRAL_REFUSED)
+    return in_one_transaction(
+        database, ActionRefused, lambda session: _record_decision(session, case_id, body, by)
+    )
+
+
+def _record_decision(session: Session, case_id: str, body: DecisionIn, by: Decider) -> DecisionOut:
+    """The decision taken on the case; closing it is no action, so it has no decision id."""
     decided_at = utcnow()
     decision_id = None
-    try:
-        with database.session() as session:
-            if body.decision == "close":
-                close_case(session, case_id, by, body.reason)
-            else:
-                action = take_action(
-                    session, case_id, body.decision, by, body.reason, automated=body.automated
-                )
-                decision_id, decided_at = action.id, action.created_at
-            status = session.get_one(Case, case_id).status
-    except ActionRefused as refusal:
-        raise HTTPException(refusal.status, refusal.message) from refusal
+    if body.decision == "close":
+        close_case(session, case_id, by, body.reason)
+    else:
+        action = take_action(
+            session, case_id, body.decision, by, body.reason, automated=body.automated
+        )
+        decision_id, decided_at = action.id, action.created_at
     return DecisionOut(
         case_id=case_id,
         decision=body.decision,
         decision_id=decision_id,
         enforcement=ENFORCEMENT.get(body.decision),
-        status=status,
+        status=session.get_one(Case, case_id).status,
         decided_by=by.actor,
         decided_at=as_utc(decided_at),
     )

@@ -1,15 +1,20 @@
-"""FastAPI dependencies shared by every router: the app's one Database and a transaction."""
+"""What every router shares: the app's one Database, a transaction (per request, or around one
+piece of domain work whose refusal becomes the HTTP error) and strict query parameters."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.dependencies.models import Dependant
 from sqlalchemy.orm import Session
 
+from childsafe.cases.actions import ActionRefused
+from childsafe.cases.reports import ReportRejected
 from childsafe.store.db import Database
+
+Done = TypeVar("Done")
 
 
 def get_database(request: Request) -> Database:
@@ -26,6 +31,20 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def in_one_transaction(
+    database: Database,
+    refused: type[ActionRefused | ReportRejected],
+    work: Callable[[Session], Done],
+) -> Done:
+    """`work` in one transaction, returned once committed (what we acknowledge is stored);
+    the domain's `refused` rolls it back and becomes the HTTP error with its status and words."""
+    try:
+        with database.session() as session:
+            return work(session)
+    except refused as refusal:
+        raise HTTPException(refusal.status, refusal.message) from refusal
 
 
 def _declared_query(dependant: Dependant) -> set[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from childsafe.api.auth import ModerationKey
 from childsafe.api.cases import KeyDecider
-from childsafe.api.deps import DatabaseDep, strict_query
+from childsafe.api.deps import DatabaseDep, in_one_transaction, strict_query
 from childsafe.api.errors import error_responses
 from childsafe.cases import held_messages
 from childsafe.cases.actions import MAX_REASON, ActionRefused
@@ -94,11 +94,11 @@ def review_held(
     database: DatabaseDep,
     by: KeyDecider,
 ) -> ReviewOut:
-    try:
-        with database.session() as session:
-            done = held_messages.review(session, message_id, body.decision, by, body.reason)
-    except ActionRefused as refusal:
-        raise HTTPException(refusal.status, refusal.message) from refusal
+    done = in_one_transaction(
+        database,
+        ActionRefused,
+        lambda session: held_messages.review(session, message_id, body.decision, by, body.reason),
+    )
     return ReviewOut(
         message_id=message_id,
         decision=done.decision,

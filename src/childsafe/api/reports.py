@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select
 
 from childsafe.api.auth import IngestKey
-from childsafe.api.deps import DatabaseDep
+from childsafe.api.deps import DatabaseDep, in_one_transaction
 from childsafe.api.errors import error_responses
 from childsafe.api.fields import PlatformId
-from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation, file_for_user
+from childsafe.api.filings import FilerOrModerationKey, check_filer_or_moderation
 from childsafe.cases.report_links import PAGE_LINK_SECONDS
 from childsafe.cases.reports import (
     CATEGORIES,
@@ -117,7 +117,7 @@ def create_report(
     """201 with a new report; 200 with `already_received: true` and the earlier report when the
     reporter already reported this account and conversation and nobody has acted on it yet
     (a retry, a double tap): safe to repeat."""
-    sent = file_for_user(
+    sent = in_one_transaction(
         database,
         ReportRejected,
         lambda session: submit_report_once(

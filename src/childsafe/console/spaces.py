@@ -4,6 +4,8 @@ the override's own transaction; CSRF like every console form)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 from urllib.parse import quote
 
@@ -16,10 +18,10 @@ from childsafe.console.web import (
     PREFIX,
     ConsolePageError,
     ConsoleRoute,
-    check_csrf,
     database_of,
     render,
     see_other,
+    submit_form,
 )
 from childsafe.runtime import settings
 from childsafe.screening.invites import invite_findings
@@ -34,6 +36,15 @@ RatingField = Annotated[str, Form(pattern="^(|" + "|".join(r.value for r in Rati
 ReasonField = Annotated[str, Form(min_length=3, max_length=2000)]
 
 
+@contextmanager
+def _space_found(space_id: str) -> Iterator[None]:
+    """An unknown space (a stale link, a typed address) is the page that says so."""
+    try:
+        yield
+    except SpaceNotFound as missing:
+        raise ConsolePageError(404, f"There is no space {space_id!r}.") from missing
+
+
 @router.get("/spaces")
 @records_view(lambda **_: Seen("spaces.viewed", "space", "all"))
 def spaces_page(request: Request, viewer: QueueViewer) -> Response:
@@ -45,23 +56,20 @@ def spaces_page(request: Request, viewer: QueueViewer) -> Response:
 @router.get("/spaces/{space_id}")
 @records_view(lambda space_id, **_: Seen("space.viewed", "space", space_id))
 def space_page(request: Request, viewer: QueueViewer, space_id: str) -> Response:
-    try:
-        with database_of(request).session() as session:
-            shown = space_detail(session, space_id)
-            findings = invite_findings(session, settings.policy(request.app.state), space_id)
-            actors = actor_names(session, {h.actor for h in shown.history if h.actor})
-            return render(
-                request,
-                "space.html",
-                viewer,
-                shown=shown,
-                findings=findings,
-                actors=actors,
-                ratings=[r.value for r in Rating],
-                done=request.query_params.get("done"),
-            )
-    except SpaceNotFound as missing:
-        raise ConsolePageError(404, f"There is no space {space_id!r}.") from missing
+    with _space_found(space_id), database_of(request).session() as session:
+        shown = space_detail(session, space_id)
+        findings = invite_findings(session, settings.policy(request.app.state), space_id)
+        actors = actor_names(session, {h.actor for h in shown.history if h.actor})
+        return render(
+            request,
+            "space.html",
+            viewer,
+            shown=shown,
+            findings=findings,
+            actors=actors,
+            ratings=[r.value for r in Rating],
+            done=request.query_params.get("done"),
+        )
 
 
 @router.post("/spaces/{space_id}/override")
@@ -73,13 +81,13 @@ def override(
     rating: RatingField = "",
     csrf_token: CsrfField = None,
 ) -> Response:
-    check_csrf(viewer, csrf_token)
-    try:
-        with database_of(request).session() as session:
-            override_rating(
-                session, space_id, Rating(rating) if rating else None, reason, viewer.actor
-            )
-    except SpaceNotFound as missing:
-        raise ConsolePageError(404, f"There is no space {space_id!r}.") from missing
+    chosen = Rating(rating) if rating else None
+    with _space_found(space_id):
+        submit_form(
+            request,
+            viewer,
+            csrf_token,
+            lambda s, _user: override_rating(s, space_id, chosen, reason, viewer.actor),
+        )
     done = f"rating set to {rating}" if rating else "override cleared"
     return see_other(f"{PREFIX}/spaces/{quote(space_id, safe='')}?done={quote(done)}")
