@@ -243,3 +243,40 @@ def test_stages_count_in_any_order(tracker: RiskTracker) -> None:
 def test_isolating_the_child_is_a_tactic(tracker: RiskTracker) -> None:
     update = feed(tracker, ["ur parents dont get u like i do tbh"], ADULT_CHILD)[0]
     assert [c.name for c in update.cues] == ["isolation"]
+
+
+def test_agreeing_to_someone_elses_secret_is_not_asking_for_one(tracker: RiskTracker) -> None:
+    """The friend who answers "our secret" to a crush kept quiet asked for nothing; the one
+    who asked, and a reply that comes long after, still carry the tactic."""
+    two = [Participant("a"), Participant("k")]
+    lines = [("a", "dont tell anyone yet ok"), ("k", "lol ok our secret"), ("a", "see u tmrw")]
+    lines += [("k", "ok")] * 4 + [("k", "its our secret")]
+    updates = [
+        tracker.observe("c1", Message(f"m{i}", sender, text), two)
+        for i, (sender, text) in enumerate(lines)
+    ]
+    tactics = [{c.name for c in u.cues} for u in updates]
+    assert tactics[0] == {"secrecy"}
+    assert tactics[1] == set()
+    assert tactics[-1] == {"secrecy"}
+    state = tracker.export_state("c1")
+    tracker.forget("c1")
+    tracker.import_state("c1", state)
+    # "k" asked last: a reply from "a" right after agrees with it, also after a restart
+    reply = tracker.observe("c1", Message("m9", "a", "yes our secret"), two)
+    assert not reply.cues
+
+
+def test_the_text_model_does_not_read_quoted_speech() -> None:
+    """A safety lesson's quoted warning signs are someone else's words: the text model reads
+    the line as if the quote were blanked out, unlike the same words said unquoted."""
+    quoted = 'warning signs: "delete our chats, ur so mature, add me on snap" then block them'
+    blanked = "warning signs: " + " " * 48 + " then block them"
+    said = "warning signs: delete our chats, ur so mature, add me on snap then block them"
+    window = {}
+    for name, text in (("quoted", quoted), ("blanked", blanked), ("said", said)):
+        tracker = RiskTracker.default()
+        feed(tracker, [text], ADULT_CHILD)
+        window[name] = tracker.export_state("c1")["authors"]["a"]["window_total"]
+    assert window["quoted"] == window["blanked"]
+    assert window["said"] != window["quoted"]

@@ -73,11 +73,16 @@ def test_quoted_speech_is_not_a_tactic(text: str) -> None:
         "can i know where u live",
         "the match starts in 10 minutes",
         "ur turn to roll the dice",
+        "what are u wearing to the school disco",
     ],
 )
 def test_everyday_lines_are_not_modern_tactics(text: str) -> None:
     found = {c.name for c in detect_cues(text)}
     assert not found & {"image_request", "countdown", "threat_sextortion", "payment_demand"}
+
+
+def test_asking_what_the_child_is_wearing_now_is_an_image_request() -> None:
+    assert "image_request" in {c.name for c in detect_cues("what r u wearing rn")}
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,10 @@ class AuthorState:
 class ConversationState:
     messages: int = 0
     authors: dict[str, AuthorState] = field(default_factory=dict)
+    # Who last asked for secrecy, and at which message: a reply agreeing to someone else's
+    # secret ("our secret 🤫") is not asking for one.
+    secret_asked_by: str | None = None
+    secret_asked_at: int = -1
 
 
 def ranked_reasons(top: list[tuple[float, int, Reason]]) -> tuple[Reason, ...]:
@@ -59,6 +63,7 @@ def export_state(conversation: ConversationState) -> dict[str, Any]:
     return {
         "version": STATE_VERSION,
         "messages": conversation.messages,
+        "secret_asked": [conversation.secret_asked_by, conversation.secret_asked_at],
         "authors": {
             author_id: {
                 "messages": a.messages,
@@ -100,6 +105,10 @@ def import_state(state: Mapping[str, Any]) -> ConversationState:
         raise ValueError(f"unsupported state version {version!r}")
     try:
         conversation = ConversationState(messages=int(state["messages"]))
+        # Added within version 3: states written before it read as "nobody asked".
+        asked_by, asked_at = state.get("secret_asked", (None, -1))
+        conversation.secret_asked_by = None if asked_by is None else str(asked_by)
+        conversation.secret_asked_at = int(asked_at)
         for author_id, a in state["authors"].items():
             top = []
             for item in a["top"]:

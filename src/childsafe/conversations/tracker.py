@@ -1,7 +1,8 @@
 """Per-author streaming risk with an alert that fires once, and the reasons behind it.
 
 Each message is normalised once (signals.normalise: disguises undone), then tagged with
-grooming tactics (signals.cues) and scored by the text model. Three parts make the score:
+grooming tactics (signals.cues) and scored by the text model, neither reading quoted
+(reported) speech. Three parts make the score:
 
 - level: each message adds evidence e = clip(model log-odds of the author's recent window:
   raw sums decayed by window_decay per message) + the weights of its tactics; the level is a
@@ -26,7 +27,8 @@ history length, on combinations that are never benign when they come close toget
 (within fast_path_span of the author's messages): a threat with a payment demand or
 deadline, a payment demand with a deadline, a payment demand after asking for images, an
 image request plus secrecy from an older or unknown sender to a child, a self-harm or
-loyalty dare. Words spelled one letter per message are read back together. Every author of
+loyalty dare. Words spelled one letter per message are read back together; secrecy right
+after another author asked for it is agreeing, not asking, and does not count. Every author of
 a conversation is tracked apart, so a group chat can have several offenders. State per
 author is a handful of numbers, the tactics seen (at most one entry per tactic) and the top
 few messages, so a message costs O(1) whatever the history.
@@ -56,8 +58,11 @@ from childsafe.signals.base import Cue, excerpt
 from childsafe.signals.cues import detect_cues
 from childsafe.signals.grooming import MODEL_PATH, GroomingModel
 from childsafe.signals.normalise import normalise
+from childsafe.signals.quoting import without_quotes
 
 TOP_REASONS = 3
+# A reply within this many messages of another author's request for secrecy agrees to it.
+AGREEMENT_SPAN = 3
 
 
 def _sigmoid(z: float) -> float:
@@ -96,7 +101,7 @@ class RiskTracker:
     ) -> RiskUpdate:
         plain = normalise(message.text)
         cues = tuple(detect_cues(message.text, message.id, plain))
-        raw = self.model.raw(plain) if self.model is not None else None
+        raw = self.model.raw(without_quotes(plain)) if self.model is not None else None
         return self._update(conversation_id, message, participants, cues, raw, plain)
 
     def observe_many(
@@ -131,6 +136,7 @@ class RiskTracker:
             cues += spelled_cues(author, plain, message.id, {c.name for c in cues})
         else:
             author.spell_context = plain[-SPELL_CONTEXT:]
+        cues = self._unless_agreeing(conversation, message.sender, index, cues)
         p = self.params
         if self.model is None or raw is None:
             window_logit = message_logit = p.cues_only_logit
@@ -199,6 +205,20 @@ class RiskTracker:
             bands=bands,
             deceives=deceives,
         )
+
+    @staticmethod
+    def _unless_agreeing(
+        conversation: ConversationState, sender: str, index: int, cues: tuple[Cue, ...]
+    ) -> tuple[Cue, ...]:
+        """The cues that count for the sender: secrecy right after someone else asked for it
+        is agreeing to keep their secret ("our secret 🤫"), not asking the other to keep one."""
+        if not any(c.name == "secrecy" for c in cues):
+            return cues
+        asked_by, asked_at = conversation.secret_asked_by, conversation.secret_asked_at
+        if asked_by is not None and asked_by != sender and index - asked_at <= AGREEMENT_SPAN:
+            return tuple(c for c in cues if c.name != "secrecy")
+        conversation.secret_asked_by, conversation.secret_asked_at = sender, index
+        return cues
 
     def export_state(self, conversation_id: str) -> dict[str, Any]:
         """JSON-serialisable state of one conversation (empty conversation if unknown)."""

@@ -36,6 +36,7 @@ from childsafe.evaluation.streaming import AuthorStream, run_conversation
 from childsafe.model import Conversation
 from childsafe.signals.grooming import GroomingModel
 from childsafe.signals.normalise import normalise
+from childsafe.signals.quoting import without_quotes
 from childsafe.signals.training import featurize, fit, windows
 
 KOUTLI_PATH = "pj-koutli2023/pj-koutli2023-dev.tar.xz"
@@ -156,7 +157,7 @@ def training_set(units: Sequence[Unit]) -> TrainingSet:
     stream_ids: dict[tuple[int, str], int] = {}
     for i, unit in enumerate(units):
         for m in unit.conversation.messages:
-            texts.append(normalise(m.text))
+            texts.append(without_quotes(normalise(m.text)))  # as the tracker reads it
             labels.append(int(m.sender in unit.conversation.predator_ids))
             owners.append(i)
             streams.append(stream_ids.setdefault((i, m.sender), len(stream_ids)))

@@ -6,8 +6,6 @@ endgame (meeting, threats, payment demands, countdowns, dares)."""
 
 from __future__ import annotations
 
-import re
-
 from childsafe.signals.base import Cue, CueDetector, excerpt, message_tokens
 from childsafe.signals.cues import (
     age_deception,
@@ -27,19 +25,7 @@ from childsafe.signals.cues import (
 )
 from childsafe.signals.cues.languages import with_languages
 from childsafe.signals.normalise import normalise, original_span
-
-# Quoted words are reported speech ("they say 'send a pic'"), as in safety lessons and
-# children's disclosures: no tactic is read inside them. Bounded so one stray quote
-# cannot hide a whole message.
-_QUOTED = re.compile(r'"[^"]{1,200}"|“[^”]{1,200}”|‘[^’]{1,200}’')
-
-
-def _unquoted(text: str) -> str:
-    """The text with quoted passages blanked out (same length, so offsets still hold)."""
-    if '"' not in text and "“" not in text and "‘" not in text:
-        return text
-    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
-
+from childsafe.signals.quoting import without_quotes
 
 # Each tactic in English, then with every registered language's phrases (cues/languages/).
 DETECTORS: tuple[CueDetector, ...] = with_languages((
@@ -68,9 +54,10 @@ def detect_cues(
 
     The patterns run on the normalised text (`normalised`, computed here when not given), so
     disguises (leetspeak, look-alike letters, spacing, emoji) match; each cue keeps the
-    matched words both normalised and as written. Quoted passages are skipped.
+    matched words both normalised and as written. Quoted passages (reported speech,
+    signals.quoting) are skipped.
     """
-    plain = _unquoted(normalise(text) if normalised is None else normalised)
+    plain = without_quotes(normalise(text) if normalised is None else normalised)
     tokens = message_tokens(plain)
     found = []
     # Most messages need no more than lower-casing: the original words are then a slice.

@@ -81,7 +81,10 @@ DETECTOR = CueDetector(
         r"(?:send|show) (?:me )?(?:something|smth|sth) (?:cute|special|spicy|more|else|better)",
         r"(?:trade|swap|exchange) (?:{PIC}|snaps?|nudes)",
         r"(?:send|show) (?:me )?(?:what|wat) {YOURE} wearing",
-        r"what {ARE} {YOU} wearing",
+        # what to wear to the disco or a wedding is planning an outfit, not a picture
+        r"what {ARE} {YOU} wearing(?! (?:to|for) (?:the |a |my |{YOUR} |tonights? )?(?:school "
+        r")?(?:disco|party|prom|dance|wedding|formal|ball|concert|gig|church|interview|funeral|"
+        r"graduation|match|game)\b)",
         r"(?:show|let) me (?:see )?(?:more|everything|{YOUR} (?:body|outfit|room))",
         r"(?:film|record) (?:ur ?self|yourself)\b",
         r"(?:send|show|share) (?:me )?(?:some |a few |more |a |an )?(?!(?:me|a|an|the|some|more|"
