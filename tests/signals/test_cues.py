@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from childsafe.signals.cues import CUE_NAMES, DETECTORS, detect_cues
@@ -137,3 +139,14 @@ def test_sextortion_threats_are_caught(text: str) -> None:
 )
 def test_ordinary_talk_about_pictures_is_not_a_threat(text: str) -> None:
     assert "threat_sextortion" not in {c.name for c in detect_cues(text)}
+
+
+def test_patterns_are_written_in_lower_case() -> None:
+    """Patterns run case-sensitively on the normalised, lower-case text: a capital letter in
+    one (outside an escape such as \\b or a character class) could never match."""
+    escapes_and_classes = re.compile(r"\\[A-Za-z]|\(\?[<!=:A-Za-z]+|\[\^?[^\]]*\]")
+    for detector in DETECTORS:
+        for _, pattern in detector.alternates:
+            literal = escapes_and_classes.sub("", pattern.pattern)
+            assert not re.findall("[A-Z]", literal), (detector.name, pattern.pattern[:80])
+            assert not pattern.flags & re.IGNORECASE

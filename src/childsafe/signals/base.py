@@ -82,7 +82,7 @@ def message_tokens(text: str) -> AbstractSet[str]:
 
 
 class CueDetector:
-    """A named cue found by regular expressions over the message text (case-insensitive).
+    """A named cue found by regular expressions over the normalised (lower-case) message text.
 
     Each cue module builds one of these; the patterns may use the `{YOU}`-style spellings.
     `stage` places the tactic in the grooming process; `plain` says in a few words what the
@@ -157,5 +157,7 @@ def _alternate(
     triggers: Iterable[str], patterns: Sequence[str], spellings: dict[str, str]
 ) -> tuple[frozenset[str], re.Pattern[str]]:
     body = "|".join(f"(?:{p.format(**spellings)})" for p in patterns)
-    pattern = re.compile(rf"(?<![{WORD_CHARS}])(?:{body})(?![{WORD_CHARS}])", re.IGNORECASE)
+    # Case-sensitive: the text is normalised (lower case) before any pattern runs, and
+    # IGNORECASE made every search about 2.5 times slower.
+    pattern = re.compile(rf"(?<![{WORD_CHARS}])(?:{body})(?![{WORD_CHARS}])")
     return frozenset(triggers), pattern

@@ -46,6 +46,9 @@ class GroomingModel:
         self._table = np.asarray(weights, dtype=np.float64)
         self._weights: list[float] = self._table.tolist()
         self._word_cache: dict[str, tuple[float, int]] = {}
+        # Word pairs repeat as words do ("are you", "u wanna"): hashing each costs more than
+        # looking it up.
+        self._pair_cache: dict[tuple[str, str], float] = {}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> GroomingModel:
@@ -78,14 +81,20 @@ class GroomingModel:
         tokens = words(text)
         total = 0.0
         count = 0
+        cache = self._word_cache
         for word in tokens:
-            weight, n = self._word(word)
+            weight, n = cache.get(word) or self._word(word)
             total += weight
             count += n
-        weights = self._weights
-        buckets = self.buckets
-        for a, b in pairwise(tokens):
-            total += weights[bucket(pair_feature_name(a, b), buckets)]
+        pairs = self._pair_cache
+        for pair in pairwise(tokens):
+            pair_weight = pairs.get(pair)
+            if pair_weight is None:
+                pair_weight = self._weights[bucket(pair_feature_name(*pair), self.buckets)]
+                if len(pairs) >= self.WORD_CACHE_SIZE:
+                    pairs.clear()  # bounded memory, as the word cache
+                pairs[pair] = pair_weight
+            total += pair_weight
             count += 1
         return total, count
 

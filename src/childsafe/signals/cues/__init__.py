@@ -46,6 +46,15 @@ DETECTORS: tuple[CueDetector, ...] = with_languages((
 ))  # fmt: skip
 CUE_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
 
+# Each trigger word (of any tactic, any language) to the tactics it wakes, by index in
+# DETECTORS: most chat holds no trigger at all and then costs one set intersection, and a
+# message that does runs only the tactics its words wake.
+_WAKES: dict[str, tuple[int, ...]] = {}
+for _index, _detector in enumerate(DETECTORS):
+    for _trigger in _detector.triggers:
+        _WAKES[_trigger] = (*_WAKES.get(_trigger, ()), _index)
+_TRIGGERS = frozenset(_WAKES)
+
 
 def detect_cues(
     text: str, message_id: str | None = None, normalised: str | None = None
@@ -58,12 +67,17 @@ def detect_cues(
     signals.quoting) are skipped.
     """
     plain = without_quotes(normalise(text) if normalised is None else normalised)
-    tokens = message_tokens(plain)
+    present = _TRIGGERS.intersection(message_tokens(plain))
+    if not present:
+        return []
+    woken = sorted({index for token in present for index in _WAKES[token]})
     found = []
     # Most messages need no more than lower-casing: the original words are then a slice.
     sliceable: bool | None = None
-    for detector in DETECTORS:
-        match = detector.search(plain, tokens)
+    for index in woken:
+        detector = DETECTORS[index]
+        # The trigger words present stand for all the tokens: only they can meet a trigger.
+        match = detector.search(plain, present)
         if match is not None:
             start, end = match.span()
             if sliceable is None:
