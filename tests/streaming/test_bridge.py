@@ -3,6 +3,7 @@ verdict: the same answers and errors as the plain path. (Invented, mild test mes
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from childsafe.runtime.messages import use_message_path
@@ -45,3 +46,22 @@ def test_http_bridge_answers_through_the_workers(
     assert {alert["id"] for alert in alerts["alerts"]} == {
         answer["alert_id"] for answer in answers if answer["alert_id"]
     }
+
+
+def test_serve_started_before_any_worker_waits_for_one(
+    nats_url: str, layout: StreamLayout, database: Database, worker_thread: Any
+) -> None:
+    """Compose starts serve before the workers: the bridge creates the streams it publishes
+    to, so the first message waits in the stream for a worker instead of being refused."""
+    add_accounts(database, 1)
+    bridge = StreamBridge(nats_url, layout, timeout_s=20)
+    late_worker = threading.Timer(1.0, worker_thread)
+    with api_client(database) as client:
+        use_message_path(client.app.state, bridge)  # type: ignore[attr-defined]
+        late_worker.start()
+        try:
+            response = client.post("/v1/messages", json=message("u0a", "u0b", "hi", id="first"))
+        finally:
+            late_worker.join()
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"] == "allow"

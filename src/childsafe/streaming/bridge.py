@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 
 from childsafe.screening import Answer, IncomingMessage, ScreeningUnavailable
 from childsafe.streaming.connection import connect
-from childsafe.streaming.layout import StreamLayout
+from childsafe.streaming.layout import StreamLayout, ensure_streams
 from childsafe.streaming.publisher import publish_message
 from childsafe.streaming.wire import decode_outcome
 
@@ -55,7 +55,16 @@ class StreamBridge:
             nc = await connect(self.nats_url, "childsafe-serve", retry_for_ever=False)
             self._inbox = nc.new_inbox()
             await nc.subscribe(f"{self._inbox}.*", cb=self._on_reply)
-            self._js, self._nc = nc.jetstream(), nc
+            js = nc.jetstream()
+            # The streams may not exist yet when serve starts before any worker (compose starts
+            # serve first): without them a publish gets no acknowledgement and every request
+            # would be refused until a worker came up. Creating them is idempotent.
+            try:
+                await ensure_streams(js, self.layout)
+            except NatsError as error:
+                await nc.close()
+                raise ScreeningUnavailable(f"the stream is unreachable ({error})") from None
+            self._js, self._nc = js, nc
 
     async def screen_async(self, message: IncomingMessage) -> Answer:
         if self._js is None:
