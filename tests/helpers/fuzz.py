@@ -11,11 +11,27 @@ from pathlib import Path
 
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 
 from childsafe.api.app import create_app
 from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.store.db import Database
+
+# A body over the API's size limit is refused with 413 before it is parsed: for a generated
+# "too many items" case that is the right rejection, which schemathesis does not count as one.
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "negative_data_rejection": {
+                # schemathesis's own list, and 413
+                "expected-statuses": [
+                    *("400", "401", "403", "404", "405", "406", "409", "413", "415", "422"),
+                    *("428", "429", "5xx"),
+                ]
+            }
+        }
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,9 @@ def fuzzed_api(
     with database.session() as session:
         key = create_api_key(session, "fuzz", (KeyScope.INGEST, KeyScope.MODERATION)).key
     app = create_app(database)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex=path_regex)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG).include(
+        path_regex=path_regex
+    )
     return FuzzedApi(app, key, schema, folder)
 
 
@@ -55,7 +73,13 @@ def bounded(max_examples: int) -> settings:
 def call_and_validate(api: FuzzedApi, case: schemathesis.Case) -> None:
     """Never a 500, always the documented shape. Schema-valid is not always meaningful (an
     unknown account, case or category, a message that was not held): those get a clear 4xx,
-    which is right, so that one check is off and every other stays on."""
+    which is right, so that one check is off and every other stays on.
+
+    A query parameter whose value is an empty list cannot be written in a URL (the client
+    sends nothing for it): a negative case made "invalid" only by such an extra parameter
+    would reach the app valid, be accepted and fail the check for no fault of the app, so
+    such cases are not tried."""
+    assume(not any(value == [] for value in (case.query or {}).values()))
     case.call_and_validate(
         headers={"Authorization": f"Bearer {api.key}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],
