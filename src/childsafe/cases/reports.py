@@ -108,7 +108,11 @@ class SentReport:
 
 @dataclass(frozen=True, slots=True)
 class _CheckedReport:
+    reporter_account_id: str
+    reported_account_id: str
     category: Category
+    surface: str
+    conversation_id: str | None
     details: str | None
     message_ids: list[str]
     reporter_age_band: str
@@ -138,16 +142,22 @@ def submit_report(
         message_ids=message_ids,
         details=details,
     )
+    return _store_report(session, checked, submitted_by, api_key_id)
+
+
+def _store_report(
+    session: Session, checked: _CheckedReport, submitted_by: str, api_key_id: str | None
+) -> Report:
     chosen = checked.category
     now = utcnow()
     report_id = "rep_" + secrets.token_hex(8)
     case_id = open_or_update_case(
         session,
         CaseEvidence(
-            suspect_account_id=reported_account_id,
+            suspect_account_id=checked.reported_account_id,
             source="report",
             source_id=report_id,
-            victim_account_ids=(reporter_account_id,),
+            victim_account_ids=(checked.reporter_account_id,),
             cues=tuple(chosen.cues),
             score=None,
             occurred_at=now,
@@ -156,12 +166,12 @@ def submit_report(
     report = Report(
         id=report_id,
         reference=new_reference(),
-        reporter_account_id=reporter_account_id,
-        reported_account_id=reported_account_id,
+        reporter_account_id=checked.reporter_account_id,
+        reported_account_id=checked.reported_account_id,
         reporter_age_band=checked.reporter_age_band,
         category=chosen.key,
-        surface=surface,
-        conversation_id=conversation_id,
+        surface=checked.surface,
+        conversation_id=checked.conversation_id,
         message_ids=checked.message_ids,
         details=checked.details,
         api_key_id=api_key_id,
@@ -176,7 +186,7 @@ def submit_report(
         action="report.received",
         target_type="case",
         target_id=case_id,
-        details={"report_id": report.id, "category": chosen.key, "surface": surface},
+        details={"report_id": report.id, "category": chosen.key, "surface": checked.surface},
         at=now,
     )
     return report
@@ -203,7 +213,7 @@ def submit_report_once(
     # Two submissions arrive together (a double tap, a platform's retry): the second must wait
     # for the first to commit, then find its report, rather than both finding none.
     audit.serialise_writes(session)
-    _check_report(
+    checked = _check_report(
         session,
         reporter_account_id=reporter_account_id,
         reported_account_id=reported_account_id,
@@ -221,19 +231,7 @@ def submit_report_once(
     )
     if earlier is not None:
         return SentReport(earlier, already_received=True)
-    # submit_report checks again: cheap, the accounts are in the session by now.
-    report = submit_report(
-        session,
-        reporter_account_id=reporter_account_id,
-        reported_account_id=reported_account_id,
-        category=category,
-        surface=surface,
-        conversation_id=conversation_id,
-        message_ids=message_ids,
-        details=details,
-        submitted_by=submitted_by,
-        api_key_id=api_key_id,
-    )
+    report = _store_report(session, checked, submitted_by, api_key_id)
     return SentReport(report, already_received=False)
 
 
@@ -302,7 +300,16 @@ def _check_report(
     if session.get(Account, reported_account_id) is None:
         raise ReportRejected(f"unknown reported account {reported_account_id!r}", 404)
     _check_messages(session, conversation_id, message_ids)
-    return _CheckedReport(chosen, details, message_ids, reporter.age_band)
+    return _CheckedReport(
+        reporter_account_id,
+        reported_account_id,
+        chosen,
+        surface,
+        conversation_id,
+        details,
+        message_ids,
+        reporter.age_band,
+    )
 
 
 def _check_messages(
