@@ -46,13 +46,19 @@ DETECTORS: tuple[CueDetector, ...] = with_languages((
 ))  # fmt: skip
 CUE_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
 
+
 # Each trigger word (of any tactic, any language) to the tactics it wakes, by index in
 # DETECTORS: most chat holds no trigger at all and then costs one set intersection, and a
 # message that does runs only the tactics its words wake.
-_WAKES: dict[str, tuple[int, ...]] = {}
-for _index, _detector in enumerate(DETECTORS):
-    for _trigger in _detector.triggers:
-        _WAKES[_trigger] = (*_WAKES.get(_trigger, ()), _index)
+def _trigger_index(detectors: tuple[CueDetector, ...]) -> dict[str, tuple[int, ...]]:
+    wakes: dict[str, tuple[int, ...]] = {}
+    for index, detector in enumerate(detectors):
+        for trigger in detector.triggers:
+            wakes[trigger] = (*wakes.get(trigger, ()), index)
+    return wakes
+
+
+_WAKES = _trigger_index(DETECTORS)
 _TRIGGERS = frozenset(_WAKES)
 
 
