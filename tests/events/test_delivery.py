@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
 from childsafe.events import emit
 from childsafe.events.delivery import (
@@ -24,7 +25,7 @@ from childsafe.events.delivery import (
     redeliver_dead,
     send,
 )
-from childsafe.events.webhooks import ALLOW_PRIVATE_ENV, add_subscription
+from childsafe.events.webhooks import ALLOW_PRIVATE_ENV, SUBSCRIPTIONS, add_subscription
 from childsafe.events.worker import WebhookWorker
 from childsafe.model.clock import utcnow
 from childsafe.store.db import Database
@@ -218,3 +219,41 @@ def test_an_attempt_whose_worker_died_is_sent_again_after_its_lease(
         session.execute(update(DELIVERIES).values(next_attempt_at=utcnow()))  # lease over
     assert attempt_all(database, NO_WAIT) == ["delivered"]
     assert lost.event["id"] == event_id and [r.webhook_id for r in hook.received] == [event_id]
+
+
+def test_a_busy_receivers_backlog_leaves_the_others_theirs_in_order(
+    database: Database, hook: Receiver
+) -> None:
+    """One receiver (hook) holds a delivery open with 40 more queued behind it: the worker
+    passes it by and hands another receiver its own events, oldest first."""
+    with database.session() as session:
+        slow = hook_subscription_id(session, hook.url)
+        other, _ = add_subscription(
+            session, "http://127.0.0.1:9/other", ["case.opened"], created_by="tests"
+        )
+        for n in range(40):
+            emit(session, "case.opened", case_opened(n))
+        fan_out(session.connection())
+    claims = claim_due(database, NO_WAIT, limit=5, busy={slow})
+    assert {c.subscription_id for c in claims} == {other.id}
+    assert [c.event["data"]["case_id"] for c in claims] == [f"case-{n}" for n in range(5)]
+    assert {c.subscription_id for c in claim_due(database, NO_WAIT, limit=5)} == {slow, other.id}
+
+
+def test_with_no_subscriber_for_a_type_the_fan_out_moves_past_it(
+    database: Database, hook: Receiver
+) -> None:
+    with database.session() as session:
+        for _ in range(3):
+            emit(session, "alert.raised", ALERT_RAISED)  # nobody subscribed to it
+        assert fan_out(session.connection()) == 0
+        emit(session, "case.opened", case_opened(1))
+        assert fan_out(session.connection()) == 1
+    [claim] = claim_due(database, NO_WAIT, limit=10)
+    assert claim.event["type"] == "case.opened"
+
+
+def hook_subscription_id(session: Session, url: str) -> str:
+    return str(
+        session.execute(select(SUBSCRIPTIONS.c.id).where(SUBSCRIPTIONS.c.url == url)).scalar_one()
+    )

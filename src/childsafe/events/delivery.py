@@ -27,8 +27,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from childsafe.events.cursors import lock_cursor, save_cursor
-from childsafe.events.outbox import OUTBOX, Event, read_events
-from childsafe.events.webhooks import SUBSCRIPTIONS, Subscription, WebhookRefused, check_url
+from childsafe.events.outbox import OUTBOX, Event, settled_events
+from childsafe.events.webhooks import (
+    ALL_TYPES,
+    SUBSCRIPTIONS,
+    Subscription,
+    WebhookRefused,
+    check_url,
+)
 from childsafe.model.clock import as_utc, utcnow
 from childsafe.store.db import Database
 from childsafe.store.tables.events import WebhookDelivery
@@ -143,10 +149,6 @@ def fan_out(connection: Connection) -> int:
     """Queue a delivery per enabled subscription for the events after the cursor; returns
     how many. The cursor row's lock makes concurrent fan-outs take turns."""
     cursor = lock_cursor(connection, FAN_OUT_CURSOR)
-    page = read_events(connection, after=cursor, limit=FAN_OUT_BATCH)
-    if page.next_cursor == cursor:
-        return 0
-    now = utcnow()
     subscriptions = [
         Subscription(*row)
         for row in connection.execute(
@@ -160,22 +162,33 @@ def fan_out(connection: Connection) -> int:
             ).where(SUBSCRIPTIONS.c.enabled)
         )
     ]
+    # Only the types someone wants are routed (none: the cursor just moves on), and no
+    # event's data is read: a delivery names its event, read when it is claimed.
+    wanted = (
+        None
+        if any(ALL_TYPES in subscription.event_types for subscription in subscriptions)
+        else {name for subscription in subscriptions for name in subscription.event_types}
+    )
+    found, next_cursor = settled_events(connection, after=cursor, types=wanted, limit=FAN_OUT_BATCH)
+    if next_cursor == cursor:
+        return 0
+    now = utcnow()
     rows = [
-        _queued(event, subscription.id, now)
-        for event in page.events
+        _queued(seq, subscription.id, now)
+        for seq, type_name in found
         for subscription in subscriptions
-        if subscription.wants(event.type)
+        if subscription.wants(type_name)
     ]
     if rows:
         connection.execute(insert(DELIVERIES), rows)
-    save_cursor(connection, FAN_OUT_CURSOR, page.next_cursor)
+    save_cursor(connection, FAN_OUT_CURSOR, next_cursor)
     return len(rows)
 
 
-def _queued(event: Event, subscription_id: str, now: datetime) -> dict[str, Any]:
+def _queued(event_seq: int, subscription_id: str, now: datetime) -> dict[str, Any]:
     return {
         "id": "dlv_" + os.urandom(10).hex(),
-        "event_seq": event.seq,
+        "event_seq": event_seq,
         "subscription_id": subscription_id,
         "status": "pending",
         "attempts": 0,
@@ -195,47 +208,61 @@ def claim_due(
     busy: Collection[str] = (),
     observe: Callable[[str], None] | None = None,
 ) -> list[Claim]:
-    """Take up to `limit` due attempts (none of the `busy` subscriptions', so one receiver
-    gets its events one at a time and in order) and lease them; expired ones go dead (each
-    told to `observe` as "dead" once committed)."""
+    """Take up to `limit` due attempts, each subscription's oldest event first, and lease
+    them; none of the `busy` subscriptions' (so one receiver gets its events one at a time and
+    in order); expired ones go dead (each told to `observe` as "dead" once committed).
+
+    Each free subscription's due deliveries are read from its own range of the queue index
+    (subscription, status, event), so a receiver that is down with a long backlog costs the
+    others nothing, and a busy one costs no query at all."""
     now = utcnow()
-    query = (
-        select(
-            DELIVERIES.c.id,
-            DELIVERIES.c.attempts,
-            DELIVERIES.c.queued_at,
-            SUBSCRIPTIONS.c.id,
-            SUBSCRIPTIONS.c.url,
-            SUBSCRIPTIONS.c.secret,
-            OUTBOX.c.id,
-            OUTBOX.c.type,
-            OUTBOX.c.data,
-            OUTBOX.c.occurred_at,
-        )
-        .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.id == DELIVERIES.c.subscription_id)
-        .join(OUTBOX, OUTBOX.c.seq == DELIVERIES.c.event_seq)
-        .where(
-            DELIVERIES.c.status == "pending",
-            DELIVERIES.c.next_attempt_at <= now,
-            SUBSCRIPTIONS.c.enabled,
-        )
-        .order_by(DELIVERIES.c.event_seq)
-        .limit(limit)
-        .with_for_update(of=DELIVERIES, skip_locked=True)
-    )
-    if busy:
-        query = query.where(DELIVERIES.c.subscription_id.not_in(list(busy)))
-    claims, expired = [], []
+    claims: list[Claim] = []
+    expired: list[str] = []
     with database.session() as session:
         connection = session.connection()
-        for row in connection.execute(query):
-            (delivery_id, attempts, queued_at, subscription_id, url, secret, *event) = row
-            if as_utc(queued_at) + policy.max_age < now:
-                expired.append(delivery_id)
-                continue
-            event_id, event_type, data, occurred_at = event
-            document = Event(0, event_id, event_type, data, occurred_at).document()
-            claims.append(Claim(delivery_id, attempts, subscription_id, url, secret, document))
+        free = [
+            (subscription_id, url, secret)
+            for subscription_id, url, secret in connection.execute(
+                select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.url, SUBSCRIPTIONS.c.secret).where(
+                    SUBSCRIPTIONS.c.enabled
+                )
+            )
+            if subscription_id not in busy
+        ]
+        # The room is shared out (in a random order, so with more receivers than room none
+        # waits for ever); one receiver alone may take all of it.
+        random.shuffle(free)
+        share = -(-limit // max(len(free), 1))
+        for subscription_id, url, secret in free:
+            room = min(share, limit - len(claims) - len(expired))
+            if room <= 0:
+                break
+            due = (
+                select(
+                    DELIVERIES.c.id,
+                    DELIVERIES.c.attempts,
+                    DELIVERIES.c.queued_at,
+                    OUTBOX.c.id,
+                    OUTBOX.c.type,
+                    OUTBOX.c.data,
+                    OUTBOX.c.occurred_at,
+                )
+                .join(OUTBOX, OUTBOX.c.seq == DELIVERIES.c.event_seq)
+                .where(
+                    DELIVERIES.c.subscription_id == subscription_id,
+                    DELIVERIES.c.status == "pending",
+                    DELIVERIES.c.next_attempt_at <= now,
+                )
+                .order_by(DELIVERIES.c.event_seq)
+                .limit(room)
+                .with_for_update(of=DELIVERIES, skip_locked=True)
+            )
+            for delivery_id, attempts, queued_at, *event in connection.execute(due):
+                if as_utc(queued_at) + policy.max_age < now:
+                    expired.append(delivery_id)
+                    continue
+                document = Event(0, *event).document()
+                claims.append(Claim(delivery_id, attempts, subscription_id, url, secret, document))
         if expired:
             connection.execute(
                 update(DELIVERIES)

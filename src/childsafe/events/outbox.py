@@ -101,6 +101,40 @@ def emit(
     return str(row["id"])
 
 
+def settled_events(
+    connection: Connection | Session,
+    *,
+    after: int = 0,
+    types: Collection[str] | None = None,
+    limit: int = 100,
+) -> tuple[list[tuple[int, str]], int]:
+    """(seq, type) of the committed events after the cursor, in order, at most `limit`, of
+    `types` if given (an empty collection: none), and the cursor past them and every event the
+    filter skipped. Reads no event's data: for readers that only route events (the webhook
+    fan-out), and the first step of `read_events`."""
+    for name in types or ():
+        event_type(name)
+    scan = limit if types is None else max(limit, SCAN_LIMIT)
+    rows = _connection(connection).execute(
+        select(OUTBOX.c.seq, OUTBOX.c.type, OUTBOX.c.created_at)
+        .where(OUTBOX.c.seq > after)
+        .order_by(OUTBOX.c.seq)
+        .limit(scan)
+    )
+    settled_before = utcnow() - GAP_GRACE
+    found: list[tuple[int, str]] = []
+    cursor = after
+    for seq, type_name, created_at in rows:
+        if seq != cursor + 1 and as_utc(created_at) > settled_before:
+            break  # an earlier number may still commit
+        cursor = seq
+        if types is None or type_name in types:
+            found.append((seq, type_name))
+            if len(found) == limit:
+                break
+    return found, cursor
+
+
 def read_events(
     connection: Connection | Session,
     *,
@@ -109,38 +143,16 @@ def read_events(
     limit: int = 100,
 ) -> EventPage:
     """Committed events after the cursor, in order, at most `limit`, of `types` if given."""
-    for name in types or ():
-        event_type(name)
-    scan = limit if not types else max(limit, SCAN_LIMIT)
-    rows = (
-        _connection(connection)
-        .execute(
-            select(
-                OUTBOX.c.seq,
-                OUTBOX.c.id,
-                OUTBOX.c.type,
-                OUTBOX.c.data,
-                OUTBOX.c.occurred_at,
-                OUTBOX.c.created_at,
-            )
-            .where(OUTBOX.c.seq > after)
-            .order_by(OUTBOX.c.seq)
-            .limit(scan)
-        )
-        .all()
+    found, cursor = settled_events(connection, after=after, types=types, limit=limit)
+    if not found:
+        return EventPage([], cursor)
+    # Only the events returned are read whole (their JSON decoded), not those filtered out.
+    rows = _connection(connection).execute(
+        select(OUTBOX.c.seq, OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.data, OUTBOX.c.occurred_at)
+        .where(OUTBOX.c.seq.in_([seq for seq, _type in found]))
+        .order_by(OUTBOX.c.seq)
     )
-    settled_before = utcnow() - GAP_GRACE
-    events: list[Event] = []
-    cursor = after
-    for seq, id, type_name, data, occurred_at, created_at in rows:
-        if seq != cursor + 1 and as_utc(created_at) > settled_before:
-            break  # an earlier number may still commit
-        cursor = seq
-        if types is None or type_name in types:
-            events.append(Event(seq, id, type_name, data, occurred_at))
-            if len(events) == limit:
-                break
-    return EventPage(events, cursor)
+    return EventPage([Event(*row) for row in rows], cursor)
 
 
 def _connection(connection: Connection | Session) -> Connection:

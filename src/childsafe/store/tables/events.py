@@ -67,6 +67,8 @@ class WebhookDelivery(Base):
         UniqueConstraint("event_seq", "subscription_id", name="uq_webhook_deliveries_event"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_subscription", "subscription_id", "event_seq"),
+        # Claiming: a subscription's pending deliveries in event order, whatever the backlog.
+        Index("ix_webhook_deliveries_queue", "subscription_id", "status", "event_seq"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
