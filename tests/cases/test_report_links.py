@@ -247,12 +247,17 @@ def test_once_a_moderator_has_acted_a_new_report_about_the_conversation_is_sent(
     assert platform.reports() == 2
 
 
-def test_a_link_without_a_conversation_has_only_its_own_report(platform: Platform) -> None:
+def test_a_second_link_about_the_same_profile_points_to_the_first_report(
+    platform: Platform,
+) -> None:
     first = platform.send(platform.link(None))
     reports_sent_earlier(platform.database)
     second = platform.send(platform.link(None))
-    assert first.status_code == second.status_code == 201
-    assert reference(first) != reference(second)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert reference(first) == reference(second) and platform.reports() == 1
+    # A conversation with the same person is another report.
+    about_a_chat = platform.send(platform.link("conv-1"))
+    assert about_a_chat.status_code == 201 and reference(about_a_chat) != reference(first)
 
 
 def test_the_status_page_opens_only_with_its_signature(platform: Platform) -> None:

@@ -1,6 +1,6 @@
-"""One report per conversation through the API too (issue 14): a repeat of POST /v1/reports
-(a platform's retry, a double tap) by the same reporter about the same account and
-conversation, while nobody has acted on it, answers 200 with the first report and
+"""One report per conversation (or profile) through the API too (issue 14): a repeat of
+POST /v1/reports (a platform's retry, a double tap) by the same reporter about the same account
+and conversation, while nobody has acted on it, answers 200 with the first report and
 `already_received: true`, and stores nothing; the report page and the API share the rule."""
 
 from __future__ import annotations
@@ -105,8 +105,9 @@ def test_another_conversation_no_conversation_or_a_decided_case_is_a_new_report(
     first = platform.report("conv-1").json()
     other = platform.report("conv-2")
     assert other.status_code == 201 and other.json()["reference"] != first["reference"]
-    # A profile report (no conversation) is never a repeat.
-    assert [platform.report(None).status_code for _ in range(2)] == [201, 201]
+    # A profile report (no conversation) repeats one about the same profile, not an image's.
+    assert [platform.report(None, surface="profile").status_code for _ in range(2)] == [201, 200]
+    assert platform.report(None, surface="image").status_code == 201
     moderator = make_users(platform.database)["mod"]
     with platform.database.session() as session:
         report = session.get(Report, first["id"])

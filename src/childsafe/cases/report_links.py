@@ -49,6 +49,11 @@ class ReportLink:
     signed_at: datetime
 
     @property
+    def surface(self) -> str:
+        """Where the report is from: a link without a conversation reports a profile."""
+        return "chat" if self.conversation_id else "profile"
+
+    @property
     def id(self) -> str:
         """Names the link by what it signs: one link has one name however its token is spelled."""
         signed = "\n".join(
@@ -124,6 +129,7 @@ def report_already_sent(session: Session, link: ReportLink) -> Report | None:
         reporter_account_id=link.reporter_account_id,
         reported_account_id=link.reported_account_id,
         conversation_id=link.conversation_id,
+        surface=link.surface,
     )
 
 
@@ -173,7 +179,7 @@ def report_through_link(
         reporter_account_id=link.reporter_account_id,
         reported_account_id=link.reported_account_id,
         category=category,
-        surface="chat" if link.conversation_id else "profile",
+        surface=link.surface,
         conversation_id=link.conversation_id,
         details=details,
         submitted_by=f"api:{link.api_key_id}",

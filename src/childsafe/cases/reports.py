@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from childsafe import audit
@@ -228,6 +228,7 @@ def submit_report_once(
         reporter_account_id=reporter_account_id,
         reported_account_id=reported_account_id,
         conversation_id=conversation_id,
+        surface=checked.surface,
     )
     if earlier is not None:
         return SentReport(earlier, already_received=True)
@@ -241,25 +242,30 @@ def report_waiting_about_conversation(
     reporter_account_id: str,
     reported_account_id: str,
     conversation_id: str | None,
+    surface: str,
 ) -> Report | None:
     """An earlier report about the same conversation whose case nobody has acted on yet.
 
     "The same conversation" is the same reporter, reported account and conversation id: the
     platform's conversation ids name one conversation whichever API key passes them on (a
     rotated key does not make it another), and another child in the same group chat is another
-    reporter, with a report of their own. A report without a conversation (a profile) is never
-    a repeat. Once a moderator has acted on the case (it is no longer "open"), a new report
-    about the conversation is news and is sent like any other.
+    reporter, with a report of their own. A report without a conversation (a profile, a post)
+    repeats one from the same reporter about the same account on the same surface, also
+    without a conversation. Once a moderator has acted on the case (it is no longer "open"), a
+    new report about the conversation is news and is sent like any other.
     """
-    if conversation_id is None:
-        return None
+    about = (
+        and_(Report.conversation_id.is_(None), Report.surface == surface)
+        if conversation_id is None
+        else Report.conversation_id == conversation_id
+    )
     return session.scalar(
         select(Report)
         .join(Case, Case.id == Report.case_id)
         .where(
             Report.reporter_account_id == reporter_account_id,
             Report.reported_account_id == reported_account_id,
-            Report.conversation_id == conversation_id,
+            about,
             Case.status == "open",
         )
         .order_by(Report.created_at)
