@@ -13,9 +13,9 @@ from childsafe.api.auth import KeyScope
 from childsafe.cases.actions import take_action
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import ConsoleUser
-from tests.console.test_routes import csrf_of, sign_in
 from tests.helpers.api import api_client
 from tests.helpers.cases import make_users, open_cases, scenario
+from tests.helpers.console import csrf_of, sign_in
 from tests.helpers.decisions import events_of
 
 World = tuple[Database, dict[str, ConsoleUser], str]

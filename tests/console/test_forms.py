@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, CaseNote, SavedView
-from tests.console.test_routes import csrf_of, sign_in
 from tests.helpers.cases import api_client, make_users, scenario
+from tests.helpers.console import csrf_of, sign_in
 
 MISSING = "no-such-thing"
 

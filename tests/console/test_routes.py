@@ -4,7 +4,6 @@ referral rule, downloads, and an audit entry for every view and action."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,8 +16,7 @@ from childsafe.cli.main import main
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, Referral
 from tests.helpers.cases import PASSWORD, api_client, make_users, open_cases, scenario
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.helpers.console import CSRF, audit_actions, csrf_of, sign_in
 
 
 @pytest.fixture
@@ -27,30 +25,6 @@ def world(database: Database) -> Iterator[tuple[Database, str]]:
         scenario(client)
     make_users(database)
     yield database, open_cases(database)[0].id
-
-
-def sign_in(database: Database, username: str, password: str = PASSWORD) -> TestClient:
-    client = TestClient(create_app(database))
-    token = CSRF.search(client.get("/console/login").text)
-    assert token is not None
-    response = client.post(
-        "/console/login",
-        data={"username": username, "password": password, "csrf_token": token.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return client
-
-
-def csrf_of(client: TestClient, path: str) -> str:
-    token = CSRF.search(client.get(path).text)
-    assert token is not None
-    return token.group(1)
-
-
-def audit_actions(database: Database) -> list[str]:
-    with database.session() as session:
-        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
 
 
 def test_signed_out_visitors_go_to_login_and_wrong_passwords_fail(

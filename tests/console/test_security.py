@@ -29,12 +29,12 @@ from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, ConsoleUser, Referral
 from childsafe.store.tables.service import Account
 from tests.helpers.cases import PASSWORD, api_client, make_users, open_cases, scenario
+from tests.helpers.console import csrf_of, sign_in
 from tests.helpers.stored_media import blocked_image
 
 # Part of the adversarial suite of issue 11: `pytest -m security` replays it.
 pytestmark = pytest.mark.security
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 URLS = re.compile(r'(?:src|href|action)="([^"]*)"')
 # A stored id that, put into a URL unencoded, makes the browser fetch another console page.
 CRAFTED_ID = "../transparency/report.pdf?from=1900-01-01&to=2100-12-31"
@@ -93,9 +93,7 @@ def image_case(world: tuple[Database, str]) -> tuple[Database, str, dict[str, by
 
 
 def login_form(client: TestClient) -> str:
-    token = CSRF.search(client.get("/console/login").text)
-    assert token is not None
-    return token.group(1)
+    return csrf_of(client, "/console/login")
 
 
 def try_login(client: TestClient, username: str, password: str) -> int:
@@ -105,18 +103,6 @@ def try_login(client: TestClient, username: str, password: str) -> int:
         follow_redirects=False,
     )
     return response.status_code
-
-
-def sign_in(database: Database, username: str, address: str = "192.0.2.1") -> TestClient:
-    client = TestClient(create_app(database), client=(address, 50000))
-    assert try_login(client, username, PASSWORD) == 303
-    return client
-
-
-def csrf_of(client: TestClient, path: str) -> str:
-    token = CSRF.search(client.get(path).text)
-    assert token is not None
-    return token.group(1)
 
 
 def audit_rows(database: Database, action: str) -> list[AuditEntry]:

@@ -20,10 +20,10 @@ from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry
 from childsafe.store.tables.events import OutboxEvent
 from childsafe.store.tables.spaces import SpaceMember
-from tests.console.test_routes import csrf_of, sign_in
 from tests.helpers.api import api_client, message, register
 from tests.helpers.browser import ARTIFACTS, launch_chromium, needs_chromium, serving, watch_csp
 from tests.helpers.cases import PASSWORD, make_users
+from tests.helpers.console import csrf_of, sign_in
 
 SEXUAL = "feeling so horny tonight"  # invented; the trigger word only
 

@@ -18,9 +18,8 @@ from childsafe.cases.queries import own_cues
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, ConsoleUser
 from childsafe.store.tables.service import Account, Alert
-from tests.console.test_routes import csrf_of, sign_in
-from tests.helpers.cases import api_client, make_users, open_cases, scenario
-from tests.referrals.test_exports import known_image_case
+from tests.helpers.cases import api_client, known_image_case, make_users, open_cases, scenario
+from tests.helpers.console import csrf_of, sign_in
 
 DUPLICATES = 4
 

@@ -11,9 +11,9 @@ import pytest
 from childsafe.events import emit
 from childsafe.events.delivery import fan_out, list_deliveries
 from childsafe.store.db import Database
-from tests.console.test_routes import audit_actions, csrf_of, sign_in
 from tests.events.receiver import receiver
 from tests.helpers.cases import make_users
+from tests.helpers.console import audit_actions, csrf_of, sign_in
 
 OPENED = {
     "case_id": "case-1",

@@ -30,20 +30,10 @@ from childsafe.events.worker import WebhookWorker
 from childsafe.model.clock import utcnow
 from childsafe.store.db import Database
 from tests.events.receiver import Receiver, receiver
-from tests.events.test_outbox import ALERT_RAISED
+from tests.helpers.events import ALERT_RAISED, case_opened
 
 # Retries due at once, so a test need not wait out a backoff.
 NO_WAIT = DeliveryPolicy(timeout=timedelta(seconds=2), first_retry=timedelta(0))
-
-
-def case_opened(n: int) -> dict[str, object]:
-    return {
-        "case_id": f"case-{n}",
-        "suspect_id": "acct-9",
-        "priority": "P2",
-        "source": "alert",
-        "reasons": ["invented test reason"],
-    }
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from childsafe.events.delivery import LEASE_MARGIN_ENV, TIMEOUT_ENV, count_by_st
 from childsafe.events.webhooks import ALLOW_PRIVATE_ENV, add_subscription
 from childsafe.store.db import Database
 from tests.events.receiver import receiver
-from tests.events.test_delivery import case_opened
+from tests.helpers.events import case_opened
 
 EVENTS = 5
 # A killed worker's attempts may be claimed again after 2 x 3 s (lease margin 0): short waits.

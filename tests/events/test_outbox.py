@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from childsafe.events import emit
 from childsafe.events.outbox import GAP_GRACE, OUTBOX, read_events
 from childsafe.store.db import Database
+from tests.helpers.events import ALERT_RAISED
 
 CASE_OPENED = {
     "case_id": "case-1",
@@ -18,15 +19,6 @@ CASE_OPENED = {
     "priority": "high",
     "source": "alert",
     "reasons": ["invented test reason"],
-}
-ALERT_RAISED = {
-    "alert_id": "alert-1",
-    "conversation_id": "conv-1",
-    "message_id": "m-1",
-    "suspect_id": "acct-9",
-    "victim_ids": ["acct-3"],
-    "priority": "high",
-    "reasons": [{"rule": "invented", "description": "invented test rule"}],
 }
 
 

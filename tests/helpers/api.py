@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from childsafe.api.app import create_app
 from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.policy import Policy
+from childsafe.screening import IncomingMessage
 from childsafe.store.db import Database
 
 _ids = itertools.count()
@@ -65,3 +67,21 @@ GROOMING_LINES = [
     "send me a pic of you",
     "we should meet up, i can pick you up after school",
 ]
+
+
+START = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+
+
+def grooming(conversation: str, pair: int) -> list[IncomingMessage]:
+    """GROOMING_LINES from u{pair}a to u{pair}b, a minute apart, as the screener takes them."""
+    return [
+        IncomingMessage(
+            id=f"{conversation}-m{n}",
+            conversation_id=conversation,
+            sender_id=f"u{pair}a",
+            recipient_ids=(f"u{pair}b",),
+            text=line,
+            sent_at=START + timedelta(minutes=n),
+        )
+        for n, line in enumerate(GROOMING_LINES)
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -17,9 +17,13 @@ from childsafe.api.app import create_app
 from childsafe.api.auth import KeyScope, create_api_key
 from childsafe.cases import users
 from childsafe.cases.actions import decide_referral, request_referral, take_action
+from childsafe.cases.intake import CaseEvidence, open_or_update_case
 from childsafe.cases.users import create_user
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Case, ConsoleUser, Report
+from childsafe.store.tables.hashbanks import HashBank, HashEntry, HashMatch
+from childsafe.store.tables.service import Account
+from tests.helpers.stored_media import blocked_image
 
 PASSWORD = "correct horse battery staple"
 
@@ -144,3 +148,47 @@ def reports_sent_earlier(database: Database) -> None:
     with database.session() as session:
         for report in session.scalars(select(Report)):  # SQLite keeps dates as text: no SQL sums
             report.created_at = report.created_at - timedelta(minutes=5)
+
+
+BANK_HASH = "f" * 64
+
+
+def known_image_case(database: Database) -> str:
+    """An invented suspect whose (placeholder, not an image) upload matched a bank entry."""
+    now = datetime.now(UTC)
+    with database.session() as session:
+        for account_id, band in (("sharer", "adult"), ("teen", "13_15")):
+            if session.get(Account, account_id) is None:
+                session.add(
+                    Account(id=account_id, age_band=band, display_name=account_id, settings={})
+                )
+        session.add(
+            HashBank(id="bank-1", name="Test bank", kind="match", source="test", pdq_threshold=31)
+        )
+        session.flush()
+        entry = HashEntry(bank_id="bank-1", kind="pdq", value=BANK_HASH)
+        content = b"placeholder bytes, not an image"
+        session.add_all(
+            [
+                entry,
+                blocked_image("media-1", content, 1, 1, pdq="e" * 64),
+            ]
+        )
+        session.flush()
+        case_id = open_or_update_case(
+            session,
+            CaseEvidence("sharer", "hash_match", "media-1", ("teen",), (), None, now),
+        )
+        session.add(
+            HashMatch(
+                id="match-1",
+                media_id="media-1",
+                bank_id="bank-1",
+                entry_id=entry.id,
+                kind="pdq",
+                distance=7,
+                transform="rotate_90",
+                case_id=case_id,
+            )
+        )
+    return case_id

@@ -4,63 +4,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import xmlschema
 
-from childsafe.cases.intake import CaseEvidence, open_or_update_case
 from childsafe.cli.main import main
 from childsafe.referrals import nca, ncmec
 from childsafe.store.db import Database
-from childsafe.store.tables.hashbanks import HashBank, HashEntry, HashMatch
-from childsafe.store.tables.service import Account
-from tests.helpers.cases import referred_case
-from tests.helpers.stored_media import blocked_image
-
-BANK_HASH = "f" * 64
-
-
-def known_image_case(database: Database) -> str:
-    """An invented suspect whose (placeholder, not an image) upload matched a bank entry."""
-    now = datetime.now(UTC)
-    with database.session() as session:
-        for account_id, band in (("sharer", "adult"), ("teen", "13_15")):
-            if session.get(Account, account_id) is None:
-                session.add(
-                    Account(id=account_id, age_band=band, display_name=account_id, settings={})
-                )
-        session.add(
-            HashBank(id="bank-1", name="Test bank", kind="match", source="test", pdq_threshold=31)
-        )
-        session.flush()
-        entry = HashEntry(bank_id="bank-1", kind="pdq", value=BANK_HASH)
-        content = b"placeholder bytes, not an image"
-        session.add_all(
-            [
-                entry,
-                blocked_image("media-1", content, 1, 1, pdq="e" * 64),
-            ]
-        )
-        session.flush()
-        case_id = open_or_update_case(
-            session,
-            CaseEvidence("sharer", "hash_match", "media-1", ("teen",), (), None, now),
-        )
-        session.add(
-            HashMatch(
-                id="match-1",
-                media_id="media-1",
-                bank_id="bank-1",
-                entry_id=entry.id,
-                kind="pdq",
-                distance=7,
-                transform="rotate_90",
-                case_id=case_id,
-            )
-        )
-    return case_id
+from tests.helpers.cases import BANK_HASH, known_image_case, referred_case
 
 
 def test_ncmec_xml_validates_and_says_what_happened(

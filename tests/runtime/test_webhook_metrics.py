@@ -18,7 +18,7 @@ from childsafe.runtime.operations import operations_app
 from childsafe.runtime.settings import configure_webhooks
 from childsafe.store.db import Database
 from tests.events.receiver import receiver
-from tests.events.test_delivery import case_opened
+from tests.helpers.events import case_opened
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

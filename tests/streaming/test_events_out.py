@@ -28,8 +28,8 @@ from childsafe.store.db import Database
 from childsafe.store.tables.events import OutboxEvent
 from childsafe.streaming.events_out import EventsPublisher
 from childsafe.streaming.layout import StreamLayout
-from tests.events.test_delivery import case_opened
 from tests.helpers.cases import api_client, open_cases, scenario
+from tests.helpers.events import case_opened
 
 
 def stored_events(nats_url: str, layout: StreamLayout) -> list[dict[str, Any]]:

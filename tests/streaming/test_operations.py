@@ -15,8 +15,8 @@ from childsafe.runtime.operations import operations_app
 from childsafe.store.db import Database
 from childsafe.streaming.layout import StreamLayout, ensure_streams
 from childsafe.streaming.publisher import publish_message
+from tests.helpers.api import grooming
 from tests.streaming.conftest import add_accounts
-from tests.streaming.test_worker import grooming
 
 
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

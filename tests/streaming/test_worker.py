@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +21,8 @@ from childsafe.store.tables.service import Alert, StoredMessage
 from childsafe.streaming.layout import StreamLayout, ensure_streams, partition_of
 from childsafe.streaming.publisher import publish_message
 from childsafe.streaming.wire import DELIVERIES, ERROR
-from tests.helpers.api import GROOMING_LINES
+from tests.helpers.api import START, grooming
 from tests.streaming.conftest import add_accounts
-
-START = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
-
-
-def grooming(conversation: str, pair: int) -> list[IncomingMessage]:
-    return [
-        IncomingMessage(
-            id=f"{conversation}-m{n}",
-            conversation_id=conversation,
-            sender_id=f"u{pair}a",
-            recipient_ids=(f"u{pair}b",),
-            text=line,
-            sent_at=START + timedelta(minutes=n),
-        )
-        for n, line in enumerate(GROOMING_LINES)
-    ]
 
 
 async def _collect(nc: Any, subject: str, into: list[dict[str, Any]]) -> None:
