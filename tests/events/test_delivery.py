@@ -85,6 +85,22 @@ def test_the_worker_delivers_signed_events_in_order_and_only_wanted_types(
     assert len(log) == 5 and {d.status for d in log} == {"delivered"}
 
 
+def test_a_receiver_that_keeps_up_gets_its_backlog_without_waiting_for_polls(
+    database: Database, hook: Receiver
+) -> None:
+    """120 events are three claims' worth (40 each): with a 60 s poll they arrive only if
+    each batch that went through is followed by the next claim at once."""
+    with database.session() as session:
+        ids = [emit(session, "case.opened", case_opened(n)) for n in range(120)]
+    worker = WebhookWorker(database, NO_WAIT, poll_every=timedelta(seconds=60))
+    worker.start()
+    try:
+        received = hook.wait_for(120, timeout=30)
+    finally:
+        worker.close()
+    assert [r.webhook_id for r in received] == ids
+
+
 def test_a_500_is_retried_under_the_same_id_then_delivered(
     database: Database, hook: Receiver
 ) -> None:

@@ -56,6 +56,9 @@ class WebhookWorker:
         self._busy: set[str] = set()  # subscriptions with deliveries in the pool
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # Set when a receiver took all it was sent: what waits behind is claimed at once, not
+        # at the next poll (which would otherwise cap one receiver's rate).
+        self._more = threading.Event()
         self._thread = threading.Thread(target=self._run, name="webhook-worker", daemon=True)
 
     def start(self) -> None:
@@ -65,6 +68,7 @@ class WebhookWorker:
         """Stop claiming; attempts in flight finish (at most the timeout), queued ones are
         left to their lease and claimed again by the next worker."""
         self._stop.set()
+        self._more.set()
         self._thread.join(timeout=10)
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._client.close()
@@ -97,6 +101,7 @@ class WebhookWorker:
 
     def _deliver(self, subscription_id: str, claims: list[Claim], leased_until: float) -> None:
         timeout = self.policy.timeout.total_seconds()
+        delivered = 0
         try:
             for claim in claims:
                 # The rest are left to their lease and claimed again later: when stopping,
@@ -118,14 +123,18 @@ class WebhookWorker:
                 )
                 if not outcome.delivered:
                     return
+                delivered += 1
         except Exception:  # logged; the attempt's lease runs out and it is tried again
             log.exception("webhook delivery to %s failed", subscription_id)
         finally:
             with self._lock:
                 self._busy.discard(subscription_id)
+            if delivered == len(claims):
+                self._more.set()  # all went through: claim what waits behind them now
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._more.clear()  # before claiming: a wake-up from now on is not lost
             try:
                 self.run_once()
             except OperationalError as error:
@@ -133,4 +142,4 @@ class WebhookWorker:
                 log.warning("webhook worker: database unavailable (%s); retrying", error.code)
             except Exception:  # logged and tried again at the next poll
                 log.exception("webhook worker: fan-out or claim failed")
-            self._stop.wait(self.poll_every.total_seconds())
+            self._more.wait(self.poll_every.total_seconds())
