@@ -23,6 +23,7 @@ from childsafe.runtime.rate_limits import PER_LINK_ENV
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import CaseItem, Report
 from childsafe.store.tables.service import Account, ApiKey
+from tests.helpers.api import page_link
 from tests.helpers.cases import make_users, reports_sent_earlier
 
 # Part of the adversarial suite of issue 11: `pytest -m security` replays it.
@@ -39,18 +40,7 @@ class Platform:
     key_id: str
 
     def link(self, conversation: str | None = "conv-1", **headers: str) -> str:
-        response = self.client.post(
-            "/v1/reports/page-link",
-            json={
-                "reporter_account_id": "kid",
-                "reported_account_id": "stranger",
-                "conversation_id": conversation,
-            },
-            headers=headers,
-        )
-        assert response.status_code == 200, response.text
-        url: str = response.json()["url"]
-        return url
+        return page_link(self.client, conversation, **headers)
 
     def send(self, url: str, category: str = "wants_to_meet", **headers: str) -> Response:
         token = url.split("t=", 1)[1]

@@ -22,6 +22,7 @@ from childsafe.store.db import Base, Database
 from childsafe.store.tables.cases import AuditEntry, CaseItem, Report
 from childsafe.store.tables.events import OutboxEvent
 from childsafe.store.tables.service import Account
+from tests.helpers.api import page_link
 from tests.helpers.cases import make_users
 
 PAGE_REFERENCE = re.compile(r'id="reference">(R-[A-Z2-9]{8})<')
@@ -132,14 +133,7 @@ def test_concurrent_submissions_make_one_report(platform: Platform) -> None:
 def test_the_api_and_the_report_page_share_one_report_per_conversation(
     platform: Platform,
 ) -> None:
-    link = platform.client.post(
-        "/v1/reports/page-link",
-        json={
-            "reporter_account_id": "kid",
-            "reported_account_id": "stranger",
-            "conversation_id": "conv-1",
-        },
-    ).json()["url"]
+    link = page_link(platform.client, "conv-1")
     # Sent through the API first: the page then shows that report's receipt, not the form.
     first = platform.report().json()
     opened = platform.client.get(link)
@@ -153,7 +147,7 @@ def test_the_api_and_the_report_page_share_one_report_per_conversation(
     # Sent through the page first: the API answers with the page's report.
     page_report = platform.client.post(
         "/report",
-        data={"t": _link(platform, "conv-2").split("t=", 1)[1], "category": "other_app"},
+        data={"t": page_link(platform.client, "conv-2").split("t=", 1)[1], "category": "other_app"},
     )
     assert page_report.status_code == 201
     page_reference = PAGE_REFERENCE.search(page_report.text)
@@ -162,17 +156,3 @@ def test_the_api_and_the_report_page_share_one_report_per_conversation(
     assert api_again.status_code == 200
     assert api_again.json()["reference"] == page_reference.group(1)
     assert platform.count(Report) == 2
-
-
-def _link(platform: Platform, conversation: str) -> str:
-    response = platform.client.post(
-        "/v1/reports/page-link",
-        json={
-            "reporter_account_id": "kid",
-            "reported_account_id": "stranger",
-            "conversation_id": conversation,
-        },
-    )
-    assert response.status_code == 200, response.text
-    url: str = response.json()["url"]
-    return url

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from childsafe.cases.actions import take_action
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import AuditEntry, Case, Report
+from tests.helpers.api import page_link
 from tests.helpers.cases import api_client, make_users, scenario
 
 
@@ -96,16 +97,9 @@ def test_reports_need_an_api_key_and_unknown_ids_are_404(database: Database) -> 
 def test_the_report_page_works_from_a_signed_link_only(database: Database) -> None:
     with api_client(database) as client:
         scenario(client)
-        link = client.post(
-            "/v1/reports/page-link",
-            json={
-                "reporter_account_id": "kid",
-                "reported_account_id": "groomer",
-                "conversation_id": "conv-1",
-            },
-        ).json()
-        token = link["url"].split("t=", 1)[1]
-        page = client.get(link["url"])
+        url = page_link(client, "conv-1", reported="groomer")
+        token = url.split("t=", 1)[1]
+        page = client.get(url)
         assert page.status_code == 200 and "They want to meet me" in page.text
         assert 'name="viewport"' in page.text
         assert client.post("/report", data={"t": token}).status_code == 400

@@ -18,6 +18,7 @@ from childsafe.api.auth import create_api_key
 from childsafe.store.db import Database
 from childsafe.store.tables.cases import Report
 from childsafe.store.tables.service import Account
+from tests.helpers.api import page_link
 from tests.helpers.browser import ARTIFACTS, launch_chromium, needs_chromium, serving
 from tests.helpers.cases import reports_sent_earlier
 
@@ -31,17 +32,7 @@ class Site:
         self.database, self.base, self._platform = database, base, platform
 
     def link(self, conversation: str) -> str:
-        response = self._platform.post(
-            "/v1/reports/page-link",
-            json={
-                "reporter_account_id": "kid",
-                "reported_account_id": "stranger",
-                "conversation_id": conversation,
-            },
-        )
-        assert response.status_code == 200, response.text
-        url: str = response.json()["url"]
-        return url.replace("http://testserver", self.base)
+        return page_link(self._platform, conversation).replace("http://testserver", self.base)
 
     def reports(self) -> int:
         with self.database.session() as session:

@@ -85,3 +85,26 @@ def grooming(conversation: str, pair: int) -> list[IncomingMessage]:
         )
         for n, line in enumerate(GROOMING_LINES)
     ]
+
+
+def page_link(
+    client: TestClient,
+    conversation: str | None = "conv-1",
+    *,
+    reporter: str = "kid",
+    reported: str = "stranger",
+    **headers: str,
+) -> str:
+    """The report page link the platform asks for (POST /v1/reports/page-link)."""
+    response = client.post(
+        "/v1/reports/page-link",
+        json={
+            "reporter_account_id": reporter,
+            "reported_account_id": reported,
+            "conversation_id": conversation,
+        },
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    url: str = response.json()["url"]
+    return url
