@@ -106,8 +106,10 @@ def test_another_conversation_no_conversation_or_a_decided_case_is_a_new_report(
     first = platform.report("conv-1").json()
     other = platform.report("conv-2")
     assert other.status_code == 201 and other.json()["reference"] != first["reference"]
-    # A profile report (no conversation) repeats one about the same profile, not an image's.
+    # A profile report (no conversation) repeats one about the same profile in the same
+    # category; another category, or an image, is news.
     assert [platform.report(None, surface="profile").status_code for _ in range(2)] == [201, 200]
+    assert platform.report(None, surface="profile", category="threatening_me").status_code == 201
     assert platform.report(None, surface="image").status_code == 201
     moderator = make_users(platform.database)["mod"]
     with platform.database.session() as session:
@@ -117,7 +119,7 @@ def test_another_conversation_no_conversation_or_a_decided_case_is_a_new_report(
     after_action = platform.report("conv-1")  # a moderator acted: new report is news
     assert after_action.status_code == 201
     assert after_action.json()["reference"] != first["reference"]
-    assert platform.count(Report) == 5
+    assert platform.count(Report) == 6
 
 
 def test_concurrent_submissions_make_one_report(platform: Platform) -> None:

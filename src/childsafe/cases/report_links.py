@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from childsafe import audit
 from childsafe.cases.reports import (
     SentReport,
-    report_waiting_about_conversation,
+    earlier_report_waiting,
     submit_report_once,
 )
 from childsafe.store.tables.cases import Report
@@ -124,12 +124,13 @@ def report_already_sent(session: Session, link: ReportLink) -> Report | None:
     """The report this link already sent, or one about the same conversation still waiting for
     a moderator; None when there is none. LinkRefused once the link's key was revoked."""
     _check_key_active(session, link)
-    return _sent_through(session, link) or report_waiting_about_conversation(
+    return _sent_through(session, link) or earlier_report_waiting(
         session,
         reporter_account_id=link.reporter_account_id,
         reported_account_id=link.reported_account_id,
         conversation_id=link.conversation_id,
         surface=link.surface,
+        category=None,
     )
 
 

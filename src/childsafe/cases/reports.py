@@ -206,7 +206,7 @@ def submit_report_once(
     api_key_id: str | None = None,
 ) -> SentReport:
     """The report, stored now, or the earlier one about the same conversation while it waits
-    (`report_waiting_about_conversation`): then nothing is stored, no case item, no event.
+    (`earlier_report_waiting`): then nothing is stored, no case item, no event.
 
     The input is checked first either way, so a retry with bad input gets the error, not a
     receipt. Raises ReportRejected."""
@@ -223,12 +223,13 @@ def submit_report_once(
         message_ids=message_ids,
         details=details,
     )
-    earlier = report_waiting_about_conversation(
+    earlier = earlier_report_waiting(
         session,
         reporter_account_id=reporter_account_id,
         reported_account_id=reported_account_id,
         conversation_id=conversation_id,
         surface=checked.surface,
+        category=checked.category.key,
     )
     if earlier is not None:
         return SentReport(earlier, already_received=True)
@@ -236,29 +237,37 @@ def submit_report_once(
     return SentReport(report, already_received=False)
 
 
-def report_waiting_about_conversation(
+def earlier_report_waiting(
     session: Session,
     *,
     reporter_account_id: str,
     reported_account_id: str,
     conversation_id: str | None,
     surface: str,
+    category: str | None,
 ) -> Report | None:
-    """An earlier report about the same conversation whose case nobody has acted on yet.
+    """An earlier report this one repeats, whose case nobody has acted on yet.
 
-    "The same conversation" is the same reporter, reported account and conversation id: the
-    platform's conversation ids name one conversation whichever API key passes them on (a
-    rotated key does not make it another), and another child in the same group chat is another
-    reporter, with a report of their own. A report without a conversation (a profile, a post)
-    repeats one from the same reporter about the same account on the same surface, also
-    without a conversation. Once a moderator has acted on the case (it is no longer "open"), a
-    new report about the conversation is news and is sent like any other.
+    About a conversation: the same reporter, reported account and conversation id, whatever
+    the category (the conversation is what was reported). The platform's conversation ids name
+    one conversation whichever API key passes them on (a rotated key does not make it
+    another), and another child in the same group chat is another reporter, with a report of
+    their own. Without a conversation (a profile, an image): the same reporter, reported
+    account, surface and category, also without a conversation (a double tap, a retry); another
+    category is news. `category` None (a report link opened, nothing chosen yet) finds only a
+    conversation's report. Once a moderator has acted on the case (it is no longer "open"), a
+    new report is news and is sent like any other.
     """
-    about = (
-        and_(Report.conversation_id.is_(None), Report.surface == surface)
-        if conversation_id is None
-        else Report.conversation_id == conversation_id
-    )
+    if conversation_id is not None:
+        about = Report.conversation_id == conversation_id
+    elif category is not None:
+        about = and_(
+            Report.conversation_id.is_(None),
+            Report.surface == surface,
+            Report.category == category,
+        )
+    else:
+        return None
     return session.scalar(
         select(Report)
         .join(Case, Case.id == Report.case_id)
