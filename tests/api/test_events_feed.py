@@ -19,6 +19,7 @@ from childsafe.runtime.settings import configure_webhooks
 from childsafe.store.db import Database
 from tests.events.receiver import receiver
 from tests.helpers.api import GROOMING_LINES, message, register
+from tests.helpers.events import case_opened
 
 
 def bearer(database: Database, *scopes: KeyScope) -> dict[str, str]:
@@ -26,21 +27,11 @@ def bearer(database: Database, *scopes: KeyScope) -> dict[str, str]:
         return {"Authorization": f"Bearer {create_api_key(session, 'feed', scopes).key}"}
 
 
-def opened(n: int) -> dict[str, object]:
-    return {
-        "case_id": f"case-{n}",
-        "suspect_id": "acct-1",
-        "priority": "P2",
-        "source": "report",
-        "reasons": ["invented test reason"],
-    }
-
-
 def test_the_feed_pages_by_cursor_filters_by_type_and_needs_moderation(
     database: Database,
 ) -> None:
     with database.session() as session:
-        ids = [emit(session, "case.opened", opened(n)) for n in range(5)]
+        ids = [emit(session, "case.opened", case_opened(n)) for n in range(5)]
     moderation = bearer(database, KeyScope.MODERATION)
     with TestClient(create_app(database)) as client:
         assert (
@@ -54,7 +45,7 @@ def test_the_feed_pages_by_cursor_filters_by_type_and_needs_moderation(
             cursor = page.json()["next_cursor"]
         assert seen == ids
         first = client.get("/v1/events?limit=1", headers=moderation).json()["events"][0]
-        assert set(first) == {"id", "type", "timestamp", "data"} and first["data"] == opened(0)
+        assert set(first) == {"id", "type", "timestamp", "data"} and first["data"] == case_opened(0)
         other = client.get("/v1/events?types=alert.raised,media.match", headers=moderation)
         assert other.json() == {"events": [], "next_cursor": cursor}
         # 19 nines: past a 64-bit cursor, refused rather than a database error.
