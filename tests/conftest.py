@@ -1,11 +1,14 @@
-"""Shared fixtures: the real databases (SQLite always, PostgreSQL when DATABASE_URL is set)
-and the ../shared datasets and standards (tests that need them skip cleanly without them)."""
+"""Shared fixtures: the real databases (SQLite always, PostgreSQL when DATABASE_URL is set),
+the real NATS server (127.0.0.1:4222, JetStream on; NATS_URL overrides) and the ../shared
+datasets and standards (tests that need them skip cleanly without them)."""
 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +18,7 @@ from childsafe.referrals.standards import standards_dir
 from childsafe.store.db import Database, database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+NATS_URL = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
 SHARED_DATA = Path(os.environ.get("CHILDSAFE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
@@ -23,6 +27,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"needs the research datasets at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> str:
+    address = urlsplit(NATS_URL)
+    try:
+        socket.create_connection((address.hostname, address.port or 4222), timeout=2).close()
+    except OSError:
+        pytest.skip(f"needs a NATS server with JetStream at {NATS_URL}")
+    return NATS_URL
 
 
 def _postgres_admin_url() -> str | None:

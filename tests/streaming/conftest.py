@@ -1,16 +1,12 @@
-"""The real NATS server (127.0.0.1:4222, JetStream on; NATS_URL overrides), a stream layout of
-its own per test (a random namespace, deleted afterwards), accounts to screen messages of,
-and a worker run in a thread of the test."""
+"""A stream layout of its own per test on the real NATS server (a random namespace, deleted
+afterwards), accounts to screen messages of, and a worker run in a thread of the test."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import nats
 import pytest
@@ -20,18 +16,6 @@ from childsafe.policy import Policy
 from childsafe.store.db import Database
 from childsafe.streaming.layout import StreamLayout, delete_streams
 from childsafe.streaming.worker import Worker, WorkerOptions
-
-NATS_URL = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
-
-
-@pytest.fixture(scope="session")
-def nats_url() -> str:
-    address = urlsplit(NATS_URL)
-    try:
-        socket.create_connection((address.hostname, address.port or 4222), timeout=2).close()
-    except OSError:
-        pytest.skip(f"needs a NATS server with JetStream at {NATS_URL}")
-    return NATS_URL
 
 
 @pytest.fixture

@@ -129,7 +129,14 @@ def bench_workers(options: StreamBench) -> dict[str, Any]:
     layout = StreamLayout(namespace=f"bench{uuid.uuid4().hex[:8]}", partitions=options.partitions)
     with (
         tempfile.TemporaryDirectory(prefix="childsafe-bench-stream-") as folder,
-        _workers(options, layout, Path(folder)) as pids,
+        worker_processes(
+            options.nats_url,
+            options.database_url,
+            layout,
+            options.workers,
+            options.screening,
+            Path(folder),
+        ) as pids,
     ):
         try:
             return asyncio.run(_measure(options, layout, pids))
@@ -139,21 +146,29 @@ def bench_workers(options: StreamBench) -> dict[str, Any]:
             )
             raise RuntimeError(f"{error}; the workers' logs end:\n{logs}") from None
         finally:
-            asyncio.run(_delete(options.nats_url, layout))
+            asyncio.run(delete_layout(options.nats_url, layout))
 
 
 @contextlib.contextmanager
-def _workers(options: StreamBench, layout: StreamLayout, folder: Path) -> Iterator[list[int]]:
+def worker_processes(
+    nats_url: str,
+    database_url: str,
+    layout: StreamLayout,
+    count: int,
+    screening: str,
+    folder: Path,
+) -> Iterator[list[int]]:
+    """`count` `childsafe worker` processes (logs in `folder`), terminated afterwards."""
     processes = []
     try:
-        for n in range(options.workers):
+        for n in range(count):
             log = (folder / f"worker{n}.log").open("wb")
             processes.append(
                 subprocess.Popen(
                     [
                         *WORKER_COMMAND,
-                        *("--nats", options.nats_url, "--database-url", options.database_url),
-                        *("--namespace", layout.namespace, "--screening", options.screening),
+                        *("--nats", nats_url, "--database-url", database_url),
+                        *("--namespace", layout.namespace, "--screening", screening),
                         *("--partition-count", str(layout.partitions)),
                     ],
                     stdout=log,
@@ -171,7 +186,8 @@ def _workers(options: StreamBench, layout: StreamLayout, folder: Path) -> Iterat
                 process.kill()
 
 
-async def _delete(nats_url: str, layout: StreamLayout) -> None:
+async def delete_layout(nats_url: str, layout: StreamLayout) -> None:
+    """Remove a bench run's streams and buckets."""
     nc = await nats.connect(nats_url)
     await delete_streams(nc.jetstream(), layout)
     await nc.close()

@@ -11,6 +11,7 @@ import importlib
 BENCHMARKS: list[str] = [
     "childsafe.cli.bench_api",
     "childsafe.cli.bench_stream",
+    "childsafe.cli.bench_rescan",
     "childsafe.cli.bench_score",
     "childsafe.cli.bench_pdq",
     "childsafe.cli.bench_video",

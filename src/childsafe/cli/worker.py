@@ -62,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=seconds(allow_zero=False),
         default=DEFAULT_ACK_WAIT_S,
         metavar="S",
-        help="redeliver a message not acknowledged within S seconds "
-        f"(default {DEFAULT_ACK_WAIT_S:g}; used when a partition's consumer is created)",
+        help="redeliver a message (or a rescan chunk) not acknowledged within S seconds "
+        f"(default {DEFAULT_ACK_WAIT_S:g}; used when a consumer is created)",
     )
     parser.add_argument(
         "--max-failures",

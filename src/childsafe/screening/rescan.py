@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from childsafe.accounts import effective_settings
@@ -39,7 +39,7 @@ from childsafe.policy import Policy
 from childsafe.screening.decision import ScreenedAccount, decide, pair
 from childsafe.screening.records import IncomingMessage
 from childsafe.screening.storage import storage_for
-from childsafe.signals.grooming import GroomingModel
+from childsafe.signals.grooming import MODEL_PATH, GroomingModel
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Alert, StoredMessage
 
@@ -54,10 +54,43 @@ STATUSES: tuple[Status, ...] = ("new", "same", "no longer")
 def tracker_for(model_path: Path | None) -> RiskTracker:
     """A fresh tracker with the model at `model_path` (a `childsafe train` artifact and the
     thresholds calibrated with it), or the shipped one."""
-    if model_path is None:
-        return RiskTracker.default()
-    model = GroomingModel.load(model_path)
+    return tracker_with(GroomingModel.load(model_path or MODEL_PATH))
+
+
+def tracker_with(model: GroomingModel) -> RiskTracker:
+    """A fresh tracker with a loaded model and the thresholds calibrated with it."""
     return RiskTracker(model, TrackerParams.from_dict(model.meta["tracker"]))
+
+
+def period_chunks(
+    database: Database,
+    since: datetime,
+    until: datetime,
+    *,
+    max_messages: int,
+    max_conversations: int,
+) -> Iterator[tuple[list[str], int]]:
+    """The period's conversations in the replay's order, cut into chunks of whole
+    conversations (at most `max_conversations`, and `max_messages` unless one conversation
+    alone holds more), each with its message count: the rescan's units of work for workers."""
+    query = (
+        select(MESSAGES.c.conversation_id, func.count())
+        .where(MESSAGES.c.sent_at >= since, MESSAGES.c.sent_at < until)
+        .group_by(MESSAGES.c.conversation_id)
+        .order_by(MESSAGES.c.conversation_id)
+    )
+    chunk: list[str] = []
+    counted = 0
+    with database.engine.connect() as connection:
+        streamed = connection.execution_options(stream_results=True, yield_per=BLOCK)
+        for conversation_id, messages in streamed.execute(query):
+            if chunk and (counted + messages > max_messages or len(chunk) >= max_conversations):
+                yield chunk, counted
+                chunk, counted = [], 0
+            chunk.append(conversation_id)
+            counted += messages
+    if chunk:
+        yield chunk, counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +120,20 @@ class RescanFinding:
             "stored_reasons": self.stored_reasons,
         }
 
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> RescanFinding:
+        """The finding `document()` wrote (a worker's, read back by `rescan --nats`)."""
+        return cls(
+            document["conversation_id"],
+            document["author_id"],
+            document["status"],
+            _moment(document["first_alert_at"]),
+            document["reasons"],
+            document["stored_alert_id"],
+            _moment(document["stored_alert_at"]),
+            document["stored_reasons"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Alerted:
@@ -104,6 +151,8 @@ class Rescan:
     policy: Policy
     since: datetime
     until: datetime
+    # Only these conversations of the period (a worker's chunk), or all of them.
+    only: Sequence[str] | None = None
     # Told (messages, conversations) after each block.
     progress: Callable[[int, int], None] | None = None
     messages: int = 0
@@ -128,6 +177,8 @@ class Rescan:
             .where(MESSAGES.c.sent_at >= self.since, MESSAGES.c.sent_at < self.until)
             .order_by(MESSAGES.c.conversation_id, MESSAGES.c.sequence)
         )
+        if self.only is not None:
+            query = query.where(MESSAGES.c.conversation_id.in_(self.only))
         current: str | None = None
         alerted: dict[str, _Alerted] = {}
         stored: dict[str, dict[str, _Alerted]] = {}
@@ -256,3 +307,7 @@ class Rescan:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else as_utc(moment).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)

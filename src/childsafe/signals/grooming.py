@@ -10,7 +10,7 @@ import json
 import math
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -51,7 +51,8 @@ class GroomingModel:
         self._pair_cache: dict[tuple[str, str], float] = {}
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> GroomingModel:
+    def load(cls, path: Path | BinaryIO = MODEL_PATH) -> GroomingModel:
+        """From a saved artifact: its path, or its bytes as a file (fetched from elsewhere)."""
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             return cls(data["weights"], float(data["bias"]), meta)

@@ -8,4 +8,5 @@ consumer per partition held by one worker at a time (a lease), verdicts out on s
 - `partition.py`: one partition's consumer: fetch, screen, answer, acknowledge.
 - `worker.py`: `childsafe worker`: the leases, the partitions held, the screeners.
 - `bridge.py`: `serve --stream`: POST /v1/messages publishes and awaits the verdict.
+- `rescan.py`: `rescan --nats`: a backfill cut into chunks that the workers replay.
 """

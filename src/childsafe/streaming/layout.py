@@ -8,6 +8,9 @@ Subjects (prefix `childsafe`, or `childsafe_<namespace>` to keep test runs apart
 - `<prefix>.dead.<partition>`: a message that could not be screened, with its error.
 - `<prefix>.events.<type>` (stream `CHILDSAFE_EVENTS`): the events outbox, each event as the
   feed and webhooks carry it, `Nats-Msg-Id` = the event id (see events_out.py).
+- `<prefix>.rescan.jobs.<job>` and `<prefix>.rescan.results.<job>` (stream
+  `CHILDSAFE_IN_RESCAN`): a rescan's chunks for the workers and what they found; the model it
+  replays through lies in the object store `CHILDSAFE_IN_MODELS` (see rescan.py).
 
 The partition is computed by the publisher: crc32 of the conversation id modulo the partition
 count (the hash `screening.shards` uses). JetStream's `partition(n, ...)` subject mapping
@@ -41,6 +44,7 @@ EVENTS_KEPT_S = 7 * 86400.0
 # An event published again after a crash (its page acknowledged, the cursor not yet saved) is
 # dropped if the publisher is back within this window; receivers dedupe by id beyond it.
 EVENTS_DUPLICATE_WINDOW_S = 3600.0
+RESCANS_KEPT_S = 86400.0
 
 
 def subject_token(platform_id: str) -> str:
@@ -107,6 +111,24 @@ class StreamLayout:
     def consumer(self, partition: int) -> str:
         return f"partition-{partition}"
 
+    @property
+    def rescan_stream(self) -> str:
+        return f"{self.stream}_RESCAN"
+
+    def rescan_jobs(self, job: str) -> str:
+        return f"{self.prefix}.rescan.jobs.{job}"
+
+    @property
+    def all_rescan_jobs(self) -> str:
+        return f"{self.prefix}.rescan.jobs.>"
+
+    def rescan_results(self, job: str) -> str:
+        return f"{self.prefix}.rescan.results.{job}"
+
+    @property
+    def models_bucket(self) -> str:
+        return f"{self.stream}_MODELS"
+
 
 async def ensure_streams(js: JetStreamContext, layout: StreamLayout) -> None:
     """Create the inbound and dead-letter streams if absent (file storage: a restarted
@@ -148,6 +170,22 @@ async def ensure_events_stream(js: JetStreamContext, layout: StreamLayout) -> No
     )
 
 
+async def ensure_rescan_stream(js: JetStreamContext, layout: StreamLayout) -> None:
+    """The rescans' work queue: a job's chunks, taken by any worker, and its results for the
+    `rescan` that published them; file storage, gone once acknowledged or after a day."""
+    await _add_stream(
+        js,
+        StreamConfig(
+            name=layout.rescan_stream,
+            subjects=[f"{layout.prefix}.rescan.>"],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            max_age=RESCANS_KEPT_S,
+            duplicate_window=DUPLICATE_WINDOW_S,
+        ),
+    )
+
+
 async def lease_bucket(js: JetStreamContext, layout: StreamLayout, ttl_s: float) -> KeyValue:
     """The bucket of partition leases and worker heartbeats; a key not renewed within ttl_s
     expires (the bucket's max age)."""
@@ -161,11 +199,13 @@ async def lease_bucket(js: JetStreamContext, layout: StreamLayout, ttl_s: float)
 
 async def delete_streams(js: JetStreamContext, layout: StreamLayout) -> None:
     """Remove the streams and the lease bucket (tests and benchmarks clean up after them)."""
-    for name in (layout.stream, layout.dead_stream, layout.events_stream):
+    for name in (layout.stream, layout.dead_stream, layout.events_stream, layout.rescan_stream):
         with contextlib.suppress(NotFoundError):
             await js.delete_stream(name)
     with contextlib.suppress(NotFoundError, BadRequestError):
         await js.delete_key_value(layout.lease_bucket)
+    with contextlib.suppress(NotFoundError, BadRequestError):
+        await js.delete_object_store(layout.models_bucket)
 
 
 async def _add_stream(js: JetStreamContext, config: StreamConfig) -> None:

@@ -19,11 +19,27 @@ import zlib
 from collections.abc import Collection
 
 from nats.errors import Error as NatsError
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js import JetStreamContext
+from nats.js.errors import (
+    BucketNotFoundError,
+    KeyNotFoundError,
+    KeyWrongLastSequenceError,
+    NoKeysError,
+    NotFoundError,
+)
 from nats.js.kv import KeyValue
 
 WORKERS = "workers"
 PARTITIONS = "partitions"
+
+
+async def workers_running(js: JetStreamContext, bucket: str) -> int:
+    """Workers whose heartbeat in the lease bucket has not expired (0 if no bucket yet)."""
+    try:
+        keys = await (await js.key_value(bucket)).keys()
+    except (BucketNotFoundError, NotFoundError, NoKeysError):
+        return 0
+    return sum(key.startswith(f"{WORKERS}.") for key in keys)
 
 
 class PartitionLeases:

@@ -4,6 +4,7 @@ Each held partition gets its own Batcher over a fresh Screener (built as `serve`
 own: `runtime.messages.screening_batcher`), dropped when the partition is released. So a
 conversation's detector state lives in memory only while this worker holds its partition;
 a partition that comes back after another worker screened it starts from the stored state.
+Beside its partitions, each worker takes rescan chunks one at a time (`rescan.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from childsafe.streaming.connection import connect_unless_stopped
 from childsafe.streaming.layout import StreamLayout, ensure_streams, lease_bucket
 from childsafe.streaming.leases import PartitionLeases
 from childsafe.streaming.partition import PartitionConsumer
+from childsafe.streaming.rescan import RescanConsumer
 
 log = logging.getLogger("childsafe.streaming")
 
@@ -79,6 +81,17 @@ class Worker:
             options.layout.partitions,
         )
         self._intake = case_intake_worker(self.database, options.separate_processes)
+        rescans = RescanConsumer(
+            nc,
+            js,
+            options.layout,
+            self.database,
+            self.policy,
+            worker_id=options.worker_id,
+            ack_wait_s=options.ack_wait_s,
+            max_failures=options.max_failures,
+        )
+        await rescans.start()
         log.info("worker %s started on %s", options.worker_id, options.nats_url)
         tick = options.lease_ttl_s / 5
         # Renewing never waits for a partition to start or stop (a screener takes seconds to
@@ -94,6 +107,7 @@ class Worker:
                     await asyncio.wait_for(stop.wait(), tick)
         finally:
             await renewing
+            await rescans.stop()
             await asyncio.gather(*self._stopping)
             await asyncio.gather(*(self._stop(partition) for partition in list(self.consumers)))
             with contextlib.suppress(Exception):
