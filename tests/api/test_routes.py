@@ -1,6 +1,7 @@
 import threading
 from typing import Any
 
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from childsafe.store.db import Database
@@ -291,6 +292,12 @@ def test_a_shadow_rule_is_reported_but_not_enforced(database: Database) -> None:
         "shadow": True,
     }
     policy = Policy.from_mapping({"version": 1, "rules": [trial]})
+
+    def counted() -> float:
+        labels = {"rule": "trial_block_hello"}
+        return REGISTRY.get_sample_value("childsafe_shadow_matches_total", labels) or 0.0
+
+    before = counted()
     with api_client(database, policy) as client:
         register(client, "kid_a", "13_15")
         register(client, "kid_b", "13_15")
@@ -298,3 +305,4 @@ def test_a_shadow_rule_is_reported_but_not_enforced(database: Database) -> None:
         answer = client.post("/v1/messages", json=message("kid_a", "kid_b", "hello")).json()
     assert answer["verdict"] == "allow" and answer["alert_id"] is None
     assert [r["rule"] for r in answer["shadow_reasons"]] == ["trial_block_hello"]
+    assert counted() == before + 1  # how often the trial rule would have acted, per rule

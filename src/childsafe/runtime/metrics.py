@@ -20,6 +20,11 @@ MESSAGES_SCREENED = Counter(
 )
 VERDICTS = Counter("childsafe_verdicts", "Verdicts given, by kind", ["verdict"])
 ALERTS = Counter("childsafe_alerts", "Alerts raised by screened messages")
+SHADOW_MATCHES = Counter(
+    "childsafe_shadow_matches",
+    "Screened messages a rule in shadow mode matched (not enforced), by rule",
+    ["rule"],
+)
 BATCH_SECONDS = Histogram(
     "childsafe_screening_batch_seconds",
     "Time to screen, store and answer one batch (stream: one fetch)",
@@ -78,6 +83,8 @@ def record_answer(answer: Mapping[str, Any], path: str = "stream") -> None:
     VERDICTS.labels(answer["verdict"]).inc()
     if answer.get("alert_id"):
         ALERTS.inc()
+    for reason in answer.get("shadow_reasons", ()):
+        SHADOW_MATCHES.labels(reason["rule"]).inc()
 
 
 def exposition() -> tuple[bytes, str]:
