@@ -46,8 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--screening",
         choices=("process", "thread"),
         default="thread",
-        help="screen each held partition in a thread of this process (default: scale with "
-        "more workers, one a core) or in a child process of its own",
+        help="screen the held partitions in a thread of this process (default: one worker "
+        "a core) or in one child process (a worker then uses two cores)",
     )
     parser.add_argument(
         "--lease-ttl",

@@ -17,6 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Protocol
 
 from childsafe.screening.records import Answer, IncomingMessage, ScreeningError
@@ -34,6 +35,14 @@ class BatchScreener(Protocol):
     """What the batcher drives: Screener in this process, or ProcessScreener beside it."""
 
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> Sequence[Outcome]: ...
+
+    def forget_shard(self, shard: int, shards: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _ForgetShard:
+    shard: int
+    shards: int
 
 
 class Batcher:
@@ -58,30 +67,45 @@ class Batcher:
         self._started = False
         self._closed = False
 
-    def _put(self, message: IncomingMessage, waiter: Waiter) -> None:
+    def _put(
+        self, item: tuple[IncomingMessage, Waiter] | tuple[_ForgetShard, Future[None]]
+    ) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the screener is shut down")
             if not self._started:
                 self._thread.start()
                 self._started = True
-        self._queue.put((message, waiter))
+        self._queue.put(item)
 
     def submit(self, message: IncomingMessage) -> Future[Answer]:
         """Queue a message; the future holds its answer (or its error) once committed."""
         future: Future[Answer] = Future()
-        self._put(message, future)
+        self._put((message, future))
+        return future
+
+    def screen_soon(self, message: IncomingMessage) -> asyncio.Future[Answer]:
+        """Queue a message from the running event loop; the future settles as `screen_async`
+        returns. A caller with a batch in hand awaits these futures together: no task per
+        message."""
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._put((message, future))
         return future
 
     async def screen_async(self, message: IncomingMessage) -> Answer:
         """The answer once committed; raises UnknownAccount or a ScreeningError for bad input."""
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._put(message, future)
-        return await future
+        return await self.screen_soon(message)
 
     def screen(self, message: IncomingMessage) -> Answer:
         """Blocking form for scripts (seed-demo, tests); raises as screen_async does."""
         return self.submit(message).result()
+
+    def forget_shard(self, shard: int, shards: int) -> Future[None]:
+        """Drop one shard's detector state once everything queued before is screened (a
+        worker released that stream partition); the future settles when it is done."""
+        future: Future[None] = Future()
+        self._put((_ForgetShard(shard, shards), future))
+        return future
 
     def close(self) -> None:
         """Finish what is queued, then stop."""
@@ -99,10 +123,14 @@ class Batcher:
         stopping = False
         while not stopping:
             items: list[tuple[IncomingMessage, Waiter]] = []
+            forget: tuple[_ForgetShard, Future[None]] | None = None
             item = self._queue.get()
             while True:
                 if item is _STOP:
                     stopping = True
+                elif isinstance(item[0], _ForgetShard):  # type: ignore[index]
+                    forget = item  # type: ignore[assignment]
+                    break  # after the messages queued before it
                 else:
                     items.append(item)  # type: ignore[arg-type]
                 if len(items) >= self.max_batch:
@@ -113,6 +141,16 @@ class Batcher:
                     break
             if items:
                 self._screen(items)
+            if forget is not None:
+                self._forget(*forget)
+
+    def _forget(self, forget: _ForgetShard, done: Future[None]) -> None:
+        try:
+            self.screener.forget_shard(forget.shard, forget.shards)
+        except Exception as error:
+            done.set_exception(error)
+        else:
+            done.set_result(None)
 
     def _screen(self, items: list[tuple[IncomingMessage, Waiter]]) -> None:
         messages = [message for message, _ in items]

@@ -83,9 +83,13 @@ def _serve(
         stopping = False
         while not stopping:
             batches: list[list[IncomingMessage]] = []
+            forget: tuple[str, int, int] | None = None
             try:
                 batch = connection.recv()
                 while batch is not None:
+                    if isinstance(batch, tuple):  # ("forget", shard, shards)
+                        forget = batch
+                        break  # after the batches that came before it
                     batches.append(batch)
                     if sum(map(len, batches)) >= MAX_MERGED or not connection.poll():
                         break
@@ -93,10 +97,13 @@ def _serve(
             except EOFError:  # the web process has gone: screen what came, then stop
                 batch = None
             stopping = batch is None
-            if batches:
-                for reply in _screen(screener, batches):
-                    with contextlib.suppress(BrokenPipeError, OSError):
-                        connection.send(reply)
+            replies = _screen(screener, batches) if batches else []
+            if forget is not None:
+                screener.forget_shard(forget[1], forget[2])
+                replies.append(("forgot", None))
+            for reply in replies:
+                with contextlib.suppress(BrokenPipeError, OSError):
+                    connection.send(reply)
     finally:
         database.dispose()
 
@@ -152,8 +159,24 @@ class ProcessScreener:
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
         return self.submit(messages).result()
 
+    def forget_shard(self, shard: int, shards: int) -> None:
+        """The child drops one shard's detector state after the batches sent before; this
+        returns when it has (or when it died: a new child starts with nothing in memory)."""
+        future: Future[list[Outcome]] = Future()
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the screener is shut down")
+            self._in_flight.append(future)
+            try:
+                self._connection.send(("forget", shard, shards))
+            except (OSError, ValueError):
+                self._in_flight.pop()
+                return
+        with contextlib.suppress(ScreeningUnavailable):
+            future.result()
+
     def _receive(self, connection: Connection) -> None:
-        """Replies come in the order the batches went."""
+        """Replies come in the order the batches (and forgets) went."""
         while True:
             try:
                 kind, result = connection.recv()

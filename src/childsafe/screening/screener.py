@@ -37,6 +37,7 @@ from childsafe.screening.records import (
     ScreeningFailed,
     ScreeningUnavailable,
 )
+from childsafe.screening.sharding import shard_of
 from childsafe.screening.storage import AnsweredRow, BatchReads, BatchWrites, storage_for
 from childsafe.spaces import SpaceActivity, bucket_rows, rerate_moved
 from childsafe.store.db import Database
@@ -289,6 +290,12 @@ class Screener:
                         rerate_moved(session, moved)
         for row in writes.new_states:
             self._loaded[str(row["conversation_id"])] = True
+
+    def forget_shard(self, shard: int, shards: int) -> None:
+        """Drop the detector state held for one shard's conversations (a stream partition this
+        worker gave up): another worker may screen them next, so if they come back here their
+        state is read from the database again."""
+        self._unload([c for c in self._loaded if shard_of(c, shards) == shard])
 
     def _unload(self, conversation_ids: Iterable[str]) -> None:
         """Memory may be ahead of a rolled-back transaction: reload from the database."""

@@ -9,12 +9,12 @@ another conversation, two alerts on the same suspect's case).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future
 
 from childsafe.screening.batcher import Batcher
 from childsafe.screening.records import Answer, IncomingMessage
+from childsafe.screening.sharding import shard_of
 
 
 class Shards:
@@ -26,7 +26,7 @@ class Shards:
         self.batchers = list(batchers)
 
     def batcher_for(self, conversation_id: str) -> Batcher:
-        return self.batchers[zlib.crc32(conversation_id.encode()) % len(self.batchers)]
+        return self.batchers[shard_of(conversation_id, len(self.batchers))]
 
     def submit(self, message: IncomingMessage) -> Future[Answer]:
         return self.batcher_for(message.conversation_id).submit(message)

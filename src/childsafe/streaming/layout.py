@@ -22,7 +22,6 @@ A conversation always lands on one partition, so its messages stay in order.
 from __future__ import annotations
 
 import contextlib
-import zlib
 from dataclasses import dataclass
 
 from nats.js import JetStreamContext
@@ -35,6 +34,8 @@ from nats.js.api import (
 )
 from nats.js.errors import BadRequestError, NotFoundError
 from nats.js.kv import KeyValue
+
+from childsafe.screening.sharding import shard_of
 
 DEFAULT_PARTITIONS = 4
 # A copy of a message id published again within this window is dropped by JetStream.
@@ -54,7 +55,7 @@ def subject_token(platform_id: str) -> str:
 
 
 def partition_of(conversation_id: str, partitions: int) -> int:
-    return zlib.crc32(conversation_id.encode()) % partitions
+    return shard_of(conversation_id, partitions)
 
 
 @dataclass(frozen=True, slots=True)

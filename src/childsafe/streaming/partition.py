@@ -105,14 +105,14 @@ class PartitionConsumer:
         self._task = asyncio.create_task(self._run(), name=f"partition-{self.partition}")
 
     async def stop(self) -> None:
-        """Finish the batch in hand (screened, answered, acknowledged), then stop."""
+        """Finish the batch in hand (screened, answered, acknowledged), then stop; the
+        batcher is the worker's, shared with its other partitions."""
         self._stopping = True
         if self._task is not None:
             await self._task
         if self._subscription is not None:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
-        await asyncio.get_running_loop().run_in_executor(None, self.batcher.close)
 
     async def lag(self) -> int:
         """Messages in the partition not yet delivered."""
@@ -147,7 +147,7 @@ class PartitionConsumer:
                 await self._dead_letter(msg, f"not a valid message: {error}")
                 await msg.term()
         outcomes = await asyncio.gather(
-            *(self.batcher.screen_async(message) for _, message in decoded),
+            *(self.batcher.screen_soon(message) for _, message in decoded),
             return_exceptions=True,
         )
         metrics.BATCH_SECONDS.labels("stream").observe(time.perf_counter() - started)

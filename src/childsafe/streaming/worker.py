@@ -1,10 +1,13 @@
 """`childsafe worker`: screens the stream's partitions this worker holds a lease on.
 
-Each held partition gets its own Batcher over a fresh Screener (built as `serve` builds its
-own: `runtime.messages.screening_batcher`), dropped when the partition is released. So a
-conversation's detector state lives in memory only while this worker holds its partition;
-a partition that comes back after another worker screened it starts from the stored state.
-Beside its partitions, each worker takes rescan chunks one at a time (`rescan.py`).
+One Batcher over one Screener (built as `serve` builds its own:
+`runtime.messages.screening_batcher`) screens every partition the worker holds, so batches
+from all of them commit together and one thread (or one child process) does the screening.
+When a partition is released or its lease lost, the screener forgets its conversations'
+detector state once the batch in hand is done: a conversation's state is in a worker's memory
+only while that worker holds its partition, and a partition that comes back after another
+worker screened it starts from the stored state. Beside its partitions, each worker takes
+rescan chunks one at a time (`rescan.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from nats.js import JetStreamContext
 from childsafe.policy import Policy
 from childsafe.runtime import metrics
 from childsafe.runtime.messages import case_intake_worker, screening_batcher
+from childsafe.screening import Batcher
 from childsafe.screening.intake_worker import CaseIntakeWorker
 from childsafe.store.db import Database
 from childsafe.streaming.connection import connect_unless_stopped
@@ -58,6 +62,7 @@ class Worker:
         self.consumers: dict[int, PartitionConsumer] = {}
         self.nc: NatsClient | None = None
         self._intake: CaseIntakeWorker | None = None
+        self._batcher: Batcher | None = None
         self._stopping: set[asyncio.Task[None]] = set()  # partitions whose lease was lost
 
     @property
@@ -81,6 +86,15 @@ class Worker:
             options.layout.partitions,
         )
         self._intake = case_intake_worker(self.database, options.separate_processes)
+        loop = asyncio.get_running_loop()
+        self._batcher = await loop.run_in_executor(
+            None,
+            screening_batcher,
+            self.database,
+            self.policy,
+            options.separate_processes,
+            self._intake,
+        )
         rescans = RescanConsumer(
             nc,
             js,
@@ -112,8 +126,9 @@ class Worker:
             await asyncio.gather(*(self._stop(partition) for partition in list(self.consumers)))
             with contextlib.suppress(Exception):
                 await leases.leave()
-            if self._intake is not None:  # after the screeners: their alerts get cases too
-                await asyncio.get_running_loop().run_in_executor(None, self._intake.close)
+            await loop.run_in_executor(None, self._batcher.close)
+            if self._intake is not None:  # after the screener: its alerts get cases too
+                await loop.run_in_executor(None, self._intake.close)
             await nc.drain()
             log.info("worker %s stopped", options.worker_id)
 
@@ -150,20 +165,13 @@ class Worker:
             metrics.CONSUMER_LAG.labels(str(partition)).set(await consumer.lag())
 
     async def _start(self, nc: NatsClient, js: JetStreamContext, partition: int) -> None:
-        batcher = await asyncio.get_running_loop().run_in_executor(
-            None,
-            screening_batcher,
-            self.database,
-            self.policy,
-            self.options.separate_processes,
-            self._intake,
-        )
+        assert self._batcher is not None
         consumer = PartitionConsumer(
             nc,
             js,
             self.options.layout,
             partition,
-            batcher,
+            self._batcher,
             ack_wait_s=self.options.ack_wait_s,
             max_failures=self.options.max_failures,
         )
@@ -174,5 +182,8 @@ class Worker:
         consumer = self.consumers.pop(partition, None)
         if consumer is not None:
             await consumer.stop()
+            assert self._batcher is not None
+            forgotten = self._batcher.forget_shard(partition, self.options.layout.partitions)
+            await asyncio.wrap_future(forgotten)
             with contextlib.suppress(KeyError):  # no lag measured yet
                 metrics.CONSUMER_LAG.remove(str(partition))
