@@ -143,18 +143,7 @@ class ProcessScreener:
 
     def submit(self, messages: Sequence[IncomingMessage]) -> Future[list[Outcome]]:
         """The batch's outcomes, once its transaction committed (or a ScreeningError)."""
-        future: Future[list[Outcome]] = Future()
-        with self._lock:
-            if self._closing:
-                raise RuntimeError("the screener is shut down")
-            self._in_flight.append(future)
-            try:
-                self._connection.send(list(messages))
-            except (OSError, ValueError):
-                # The child died: the reply thread sees the pipe close and starts a new one.
-                self._in_flight.pop()
-                future.set_exception(_died())
-        return future
+        return self._send(list(messages))
 
     def screen_batch(self, messages: Sequence[IncomingMessage]) -> list[Outcome]:
         return self.submit(messages).result()
@@ -162,18 +151,23 @@ class ProcessScreener:
     def forget_shard(self, shard: int, shards: int) -> None:
         """The child drops one shard's detector state after the batches sent before; this
         returns when it has (or when it died: a new child starts with nothing in memory)."""
+        with contextlib.suppress(ScreeningUnavailable):
+            self._send(("forget", shard, shards)).result()
+
+    def _send(self, item: list[IncomingMessage] | tuple[str, int, int]) -> Future[list[Outcome]]:
+        """Down the pipe; the child's reply to it settles the future (replies come in order)."""
         future: Future[list[Outcome]] = Future()
         with self._lock:
             if self._closing:
                 raise RuntimeError("the screener is shut down")
             self._in_flight.append(future)
             try:
-                self._connection.send(("forget", shard, shards))
+                self._connection.send(item)
             except (OSError, ValueError):
+                # The child died: the reply thread sees the pipe close and starts a new one.
                 self._in_flight.pop()
-                return
-        with contextlib.suppress(ScreeningUnavailable):
-            future.result()
+                future.set_exception(_died())
+        return future
 
     def _receive(self, connection: Connection) -> None:
         """Replies come in the order the batches (and forgets) went."""
