@@ -108,8 +108,8 @@ class Worker:
         await rescans.start()
         log.info("worker %s started on %s", options.worker_id, options.nats_url)
         tick = options.lease_ttl_s / 5
-        # Renewing never waits for a partition to start or stop (a screener takes seconds to
-        # build on a busy machine, longer than a short TTL).
+        # Renewing never waits for a partition to start or stop (stopping one waits for its
+        # batch in hand, which on a busy machine can outlast a short TTL).
         renewing = asyncio.create_task(self._keep_leases(leases, stop, tick))
         try:
             while not stop.is_set():
@@ -158,7 +158,7 @@ class Worker:
         for partition in await leases.acquire_free(share):
             await self._start(nc, js, partition)
             log.info("partition %d taken", partition)
-            if partition not in leases.held:  # lost while its screener was being built
+            if partition not in leases.held:  # lost while its consumer was starting
                 await self._stop(partition)
         metrics.PARTITIONS_HELD.set(len(self.consumers))
         for partition, consumer in list(self.consumers.items()):
