@@ -44,10 +44,12 @@ class WorkerThread:
             WorkerOptions(
                 nats_url=nats_url,
                 layout=layout,
-                partitions=range(layout.partitions),
-                separate_processes=False,
-                lease_ttl_s=5.0,
-                **options,
+                **{
+                    "partitions": range(layout.partitions),
+                    "separate_processes": False,
+                    "lease_ttl_s": 5.0,
+                    **options,
+                },
             ),
             database,
             Policy.default(),

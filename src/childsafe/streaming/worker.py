@@ -40,6 +40,8 @@ log = logging.getLogger("childsafe.streaming")
 DEFAULT_LEASE_TTL_S = 5.0
 DEFAULT_ACK_WAIT_S = 10.0
 DEFAULT_MAX_FAILURES = 5
+# A partition free for this many lease TTLs is adopted beyond the fair share (see leases.py).
+ORPHAN_GRACE_TTLS = 2
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,15 @@ class Worker:
             await self._stop(partition)  # its batch acknowledged first
             await leases.release(partition)
             log.info("partition %d released (fair share %d)", partition, share)
-        for partition in await leases.acquire_free(share):
+        taken = await leases.acquire_free(share)
+        adopted = await leases.adopt_orphans(ORPHAN_GRACE_TTLS * self.options.lease_ttl_s)
+        for partition in taken + adopted:
             await self._start(nc, js, partition)
-            log.info("partition %d taken", partition)
+            log.info(
+                "partition %d taken%s",
+                partition,
+                " beyond the fair share: nobody else took it" if partition in adopted else "",
+            )
             if partition not in leases.held:  # lost while its consumer was starting
                 await self._stop(partition)
         metrics.PARTITIONS_HELD.set(len(self.consumers))
