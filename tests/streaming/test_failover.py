@@ -16,14 +16,13 @@ from pathlib import Path
 
 import nats
 import pytest
-from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 from sqlalchemy import create_engine, text
 
 from childsafe.bench.stream import everyday_message
 from childsafe.store.db import Database
 from childsafe.streaming.layout import StreamLayout, ensure_streams, lease_bucket
-from childsafe.streaming.leases import PARTITIONS
+from childsafe.streaming.leases import lease_holders
 from childsafe.streaming.publisher import publish_message
 from tests.streaming.conftest import add_accounts
 
@@ -140,12 +139,7 @@ async def _holders_when(
     """Each partition's lease holder ('' when free), once `done` says so."""
     deadline = time.monotonic() + timeout
     while True:
-        held = []
-        for partition in range(layout.partitions):
-            try:
-                held.append((await bucket.get(f"{PARTITIONS}.{partition}")).value.decode())
-            except KeyNotFoundError:
-                held.append("")
+        held = await lease_holders(bucket, layout.partitions)
         if done(held):
             return held
         assert time.monotonic() < deadline, held

@@ -9,10 +9,9 @@ import time
 from typing import Any
 
 import nats
-from nats.js.errors import KeyNotFoundError
 
 from childsafe.streaming.layout import StreamLayout, lease_bucket
-from childsafe.streaming.leases import PARTITIONS
+from childsafe.streaming.leases import lease_holders
 
 TTL_S = 1.0
 
@@ -20,13 +19,9 @@ TTL_S = 1.0
 def holders(nats_url: str, layout: StreamLayout) -> list[str]:
     async def read() -> list[str]:
         nc = await nats.connect(nats_url)
-        bucket = await lease_bucket(nc.jetstream(), layout, TTL_S)
-        held = []
-        for partition in range(layout.partitions):
-            try:
-                held.append((await bucket.get(f"{PARTITIONS}.{partition}")).value.decode())
-            except KeyNotFoundError:
-                held.append("")
+        held = await lease_holders(
+            await lease_bucket(nc.jetstream(), layout, TTL_S), layout.partitions
+        )
         await nc.close()
         return held
 

@@ -26,7 +26,6 @@ from typing import Any
 
 import nats
 import orjson
-from nats.js.errors import KeyNotFoundError
 from sqlalchemy import insert
 
 from childsafe.bench.api import TEXTS, cpu_seconds
@@ -41,7 +40,7 @@ from childsafe.streaming.layout import (
     lease_bucket,
     partition_of,
 )
-from childsafe.streaming.leases import PARTITIONS
+from childsafe.streaming.leases import lease_holders
 from childsafe.streaming.publisher import publish_message
 
 WORKER_COMMAND = [sys.executable, "-m", "childsafe.cli.main", "worker"]
@@ -279,16 +278,9 @@ async def _until_fair_shares(js: Any, layout: StreamLayout, workers: int) -> Non
     bucket = await lease_bucket(js, layout, 5.0)
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
-        held = []
-        for partition in range(layout.partitions):
-            with contextlib.suppress(KeyNotFoundError):
-                held.append((await bucket.get(f"{PARTITIONS}.{partition}")).value)
+        held = await lease_holders(bucket, layout.partitions)
         counts = sorted(held.count(holder) for holder in set(held))
-        if (
-            len(held) == layout.partitions
-            and len(counts) == workers
-            and counts[-1] - counts[0] <= 1
-        ):
+        if "" not in held and len(counts) == workers and counts[-1] - counts[0] <= 1:
             return
         await asyncio.sleep(0.2)
     raise RuntimeError("the workers did not take the partitions in time")

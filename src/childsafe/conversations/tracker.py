@@ -81,7 +81,11 @@ class RiskTracker:
     @classmethod
     def default(cls) -> RiskTracker:
         """The shipped model and its calibrated thresholds."""
-        model = GroomingModel.load(MODEL_PATH)
+        return cls.with_model(GroomingModel.load(MODEL_PATH))
+
+    @classmethod
+    def with_model(cls, model: GroomingModel) -> RiskTracker:
+        """A loaded model (a `childsafe train` artifact) and the thresholds calibrated with it."""
         return cls(model, TrackerParams.from_dict(model.meta["tracker"]))
 
     @classmethod

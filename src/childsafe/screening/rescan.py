@@ -32,14 +32,14 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from childsafe.accounts import effective_settings
-from childsafe.conversations import RiskTracker, TrackerParams
+from childsafe.conversations import RiskTracker
 from childsafe.model import AgeBand
 from childsafe.model.clock import as_utc
 from childsafe.policy import Policy
 from childsafe.screening.decision import ScreenedAccount, decide, pair
 from childsafe.screening.records import IncomingMessage
 from childsafe.screening.storage import storage_for
-from childsafe.signals.grooming import MODEL_PATH, GroomingModel
+from childsafe.signals.grooming import GroomingModel
 from childsafe.store.db import Database
 from childsafe.store.tables.service import Alert, StoredMessage
 
@@ -54,12 +54,9 @@ STATUSES: tuple[Status, ...] = ("new", "same", "no longer")
 def tracker_for(model_path: Path | None) -> RiskTracker:
     """A fresh tracker with the model at `model_path` (a `childsafe train` artifact and the
     thresholds calibrated with it), or the shipped one."""
-    return tracker_with(GroomingModel.load(model_path or MODEL_PATH))
-
-
-def tracker_with(model: GroomingModel) -> RiskTracker:
-    """A fresh tracker with a loaded model and the thresholds calibrated with it."""
-    return RiskTracker(model, TrackerParams.from_dict(model.meta["tracker"]))
+    if model_path is None:
+        return RiskTracker.default()
+    return RiskTracker.with_model(GroomingModel.load(model_path))
 
 
 def period_chunks(

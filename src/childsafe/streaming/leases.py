@@ -46,6 +46,21 @@ async def workers_running(js: JetStreamContext, bucket: str) -> int:
         keys = await (await js.key_value(bucket)).keys()
     except (BucketNotFoundError, NotFoundError, NoKeysError):
         return 0
+    return _heartbeats(keys)
+
+
+async def lease_holders(bucket: KeyValue, partitions: int) -> list[str]:
+    """Each partition's holder (a worker id), '' where it is free."""
+    held = []
+    for partition in range(partitions):
+        try:
+            held.append(((await bucket.get(f"{PARTITIONS}.{partition}")).value or b"").decode())
+        except KeyNotFoundError:
+            held.append("")
+    return held
+
+
+def _heartbeats(keys: list[str]) -> int:
     return sum(key.startswith(f"{WORKERS}.") for key in keys)
 
 
@@ -73,7 +88,7 @@ class PartitionLeases:
             keys = await self.bucket.keys()
         except NoKeysError:
             keys = []
-        live = max(1, sum(key.startswith(f"{WORKERS}.") for key in keys))
+        live = max(1, _heartbeats(keys))
         if live != self._live:  # a worker joined or left: shares are worked out afresh
             self._live = live
             self.adopted.clear()

@@ -45,13 +45,13 @@ from nats.js.api import AckPolicy, ConsumerConfig, ObjectStoreConfig, StorageTyp
 from nats.js.errors import BucketNotFoundError
 from nats.js.object_store import ObjectStore
 
+from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.screening.rescan import (
     STATUSES,
     Rescan,
     RescanFinding,
     period_chunks,
-    tracker_with,
 )
 from childsafe.signals.grooming import MODEL_PATH, GroomingModel
 from childsafe.store.db import Database
@@ -220,7 +220,7 @@ class RescanConsumer:
     ) -> tuple[list[dict[str, Any]], Rescan]:
         rescan = Rescan(
             self.database,
-            tracker_with(model),
+            RiskTracker.with_model(model),
             self.policy,
             job.since,
             job.until,
