@@ -14,13 +14,14 @@ import nats
 import pytest
 from nats.js.api import AckPolicy, ConsumerConfig
 
+from childsafe.bench.rescan import until_workers_running
 from childsafe.cli.main import main
 from childsafe.policy import Policy
 from childsafe.screening.rescan import Rescan, tracker_for
 from childsafe.store.db import Database
 from childsafe.streaming import rescan as rescan_module
 from childsafe.streaming.layout import StreamLayout, ensure_rescan_stream, lease_bucket
-from childsafe.streaming.leases import WORKERS, workers_running
+from childsafe.streaming.leases import WORKERS
 from childsafe.streaming.rescan import DistributedRescan, RescanFailed, RescanJob
 from tests.helpers.rescan import SINCE, UNTIL, rows, save_eager_model, seed_history
 
@@ -37,18 +38,7 @@ def history(database: Database, eager_model: Path) -> Database:
 
 def wait_for_workers(nats_url: str, layout: StreamLayout, count: int) -> None:
     """Until `count` workers have written their heartbeat."""
-
-    async def running() -> int:
-        nc = await nats.connect(nats_url)
-        try:
-            return await workers_running(nc.jetstream(), layout.lease_bucket)
-        finally:
-            await nc.close()
-
-    deadline = time.monotonic() + 30
-    while asyncio.run(running()) < count:
-        assert time.monotonic() < deadline, "the workers did not start"
-        time.sleep(0.2)
+    asyncio.run(until_workers_running(nats_url, layout, count, timeout_s=30))
 
 
 def left_in_rescan_stream(nats_url: str, layout: StreamLayout) -> int:

@@ -94,7 +94,7 @@ def on_workers(
         worker_processes(nats_url, database_url, layout, workers, "thread", Path(folder)),
     ):
         try:
-            asyncio.run(_until_heartbeats(nats_url, layout, workers))
+            asyncio.run(until_workers_running(nats_url, layout, workers))
             rescan = DistributedRescan(nats_url, layout, database, since, until)
             started = time.perf_counter()
             findings = asyncio.run(rescan.run())
@@ -117,9 +117,12 @@ def _figures(where: str, messages: int, findings: int, took: float) -> dict[str,
     }
 
 
-async def _until_heartbeats(nats_url: str, layout: StreamLayout, workers: int) -> None:
+async def until_workers_running(
+    nats_url: str, layout: StreamLayout, workers: int, timeout_s: float = READY_TIMEOUT_S
+) -> None:
+    """Until `workers` workers have written their heartbeat (RuntimeError after timeout_s)."""
     nc = await nats.connect(nats_url)
-    deadline = time.monotonic() + READY_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     try:
         while await workers_running(nc.jetstream(), layout.lease_bucket) < workers:
             if time.monotonic() > deadline:
