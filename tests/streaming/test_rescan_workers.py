@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+import orjson
 import pytest
 from nats.js.api import AckPolicy, ConsumerConfig
 
@@ -167,3 +168,37 @@ def test_a_chunk_taken_by_a_worker_that_died_goes_to_another(
     found, took = asyncio.run(scenario())
     assert found == expected
     assert took < 20
+
+
+def test_pages_that_are_not_a_workers_are_ignored(
+    nats_url: str, layout: StreamLayout, history: Database, worker_thread: Any
+) -> None:
+    """Anyone who may publish on the results subject can send junk: the rescan skips it and
+    still reports exactly the one-process findings."""
+    worker_thread(worker_id="worker-f")
+    wait_for_workers(nats_url, layout, 1)
+    alone = Rescan(history, tracker_for(None), Policy.default(), SINCE, UNTIL)
+    expected = [finding.document() for finding in alone.findings()]
+    spread = DistributedRescan(nats_url, layout, history, SINCE, UNTIL)
+    junk = [
+        b"not json",
+        b"[]",
+        orjson.dumps({"chunk": 7, "page": 0, "last": True}),  # no such chunk
+        orjson.dumps({"chunk": 0, "page": "one", "last": False, "findings": []}),
+        orjson.dumps(
+            {"chunk": 0, "page": 0, "last": False, "worker": "x", "findings": [{"status": "x"}]}
+        ),
+    ]
+
+    async def scenario() -> list[Any]:
+        nc = await nats.connect(nats_url)
+        js = nc.jetstream()
+        await ensure_rescan_stream(js, layout)
+        for data in junk:  # in the stream before the rescan's own pages
+            await js.publish(layout.rescan_results(spread.job), data)
+        await nc.close()
+        return await spread.run()
+
+    found = asyncio.run(scenario())
+    assert [finding.document() for finding in found] == expected
+    assert spread.counts == alone.counts and not spread.failed

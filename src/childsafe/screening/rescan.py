@@ -119,7 +119,10 @@ class RescanFinding:
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> RescanFinding:
-        """The finding `document()` wrote (a worker's, read back by `rescan --nats`)."""
+        """The finding `document()` wrote (a worker's, read back by `rescan --nats`);
+        ValueError, KeyError or TypeError for anything else."""
+        if document["status"] not in STATUSES:
+            raise ValueError(f"not a finding's status: {document['status']!r}")
         return cls(
             document["conversation_id"],
             document["author_id"],

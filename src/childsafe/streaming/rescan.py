@@ -262,7 +262,7 @@ class RescanConsumer:
 @dataclass(slots=True)
 class _Chunk:
     conversations: int
-    pages: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    pages: dict[int, list[RescanFinding]] = field(default_factory=dict)
     total_pages: int | None = None
     error: str | None = None
 
@@ -331,7 +331,7 @@ class DistributedRescan:
         for chunk in chunks:
             if chunk.error is None:
                 for number in sorted(chunk.pages):
-                    findings.extend(map(RescanFinding.from_document, chunk.pages[number]))
+                    findings.extend(chunk.pages[number])
         for finding in findings:
             self.counts[finding.status] += 1
         return findings
@@ -383,14 +383,20 @@ class DistributedRescan:
             except TimeoutError:
                 fetched = []
             for msg in fetched:
-                page = orjson.loads(msg.data)
+                await msg.ack()
+                try:
+                    page = _read_page(msg.data, len(chunks))
+                except (ValueError, KeyError, TypeError):
+                    # Not a worker's page (anyone may publish on the subject): the chunk's
+                    # real pages still come, or the stall timeout says so.
+                    log.warning("rescan %s: not a findings page; ignored", self.job)
+                    continue
                 chunk = chunks[page["chunk"]]
                 if not chunk.finished:
                     self._take(chunk, page)
                     if chunk.finished:
                         waiting -= 1
                         heard = time.monotonic()
-                await msg.ack()
             if waiting and time.monotonic() - heard > self.stall_timeout_s:
                 raise RescanFailed(
                     f"no chunk finished for {self.stall_timeout_s:g} s, {waiting} of "
@@ -402,7 +408,7 @@ class DistributedRescan:
             chunk.error = page["error"]
             self.failed.append((chunk.conversations, chunk.error))
             return
-        chunk.pages.setdefault(page["page"], page["findings"])
+        chunk.pages.setdefault(page["page"], page["findings"])  # RescanFindings by now
         if page["last"]:
             chunk.total_pages = page["pages"]
             self.messages += page["messages"]
@@ -411,3 +417,22 @@ class DistributedRescan:
             self.workers[page["worker"]] += 1
             if self.progress is not None:
                 self.progress(self.messages, self.conversations)
+
+
+def _read_page(data: bytes, chunks: int) -> dict[str, Any]:
+    """A worker's findings page, checked whole before it counts (its findings parsed);
+    ValueError, KeyError or TypeError for anything else."""
+    page = orjson.loads(data)
+    if not 0 <= page["chunk"] < chunks:
+        raise ValueError(f"no chunk {page['chunk']}")
+    if page.get("error") is not None:
+        return {"chunk": page["chunk"], "error": str(page["error"])}
+    numbers = (
+        ("page", "pages", "messages", "conversations", "skipped") if page["last"] else ("page",)
+    )
+    if not all(isinstance(page[name], int) for name in numbers):
+        raise TypeError("a page's numbers are whole numbers")
+    return page | {
+        "worker": str(page["worker"]),
+        "findings": [RescanFinding.from_document(found) for found in page["findings"]],
+    }
