@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from childsafe import audit
 from childsafe.cases import queue_filters
-from childsafe.cases.intake import SOURCES, CaseEvidence, IntakeError, open_or_update_case
+from childsafe.cases.intake import (
+    SOURCES,
+    CaseEvidence,
+    IntakeError,
+    open_or_update_case,
+    open_or_update_cases,
+)
 from childsafe.cases.priority import CaseFacts, compute_priority
 from childsafe.store.db import Database
-from childsafe.store.tables.cases import Case, CaseItem
+from childsafe.store.tables.cases import AuditEntry, Case, CaseCue, CaseItem
+from childsafe.store.tables.events import OutboxEvent
 from childsafe.store.tables.service import Account
 
 NOW = datetime.now(UTC)
@@ -103,6 +111,169 @@ def test_bad_input_is_refused(database: Database) -> None:
         intake(database, suspect_account_id="nobody")
     with pytest.raises(IntakeError, match="score"):
         intake(database, score=3.0)
+
+
+def _evidence(prefix: str, suspect: str, source_id: str, **kwargs: object) -> CaseEvidence:
+    """Invented evidence about `prefix`+suspect; victims and source ids get the prefix too."""
+    args: dict[str, object] = {
+        "source": "alert",
+        "victim_account_ids": ["kid"],
+        "cues": ["secrecy"],
+        "score": 0.3,
+        "occurred_at": NOW,
+    }
+    args.update(kwargs)
+    args["victim_account_ids"] = tuple(prefix + v for v in args["victim_account_ids"])  # type: ignore[attr-defined]
+    args["cues"] = tuple(args["cues"])  # type: ignore[arg-type]
+    return CaseEvidence(
+        suspect_account_id=prefix + suspect,
+        source_id=prefix + source_id,
+        **args,  # type: ignore[arg-type]
+    )
+
+
+def _sequence(prefix: str) -> list[CaseEvidence]:
+    """A batch that opens, merges, escalates, repeats and re-sends evidence."""
+    return [
+        _evidence(prefix, "s1", "a-2", cues=["gifts_flattery"], score=0.1),
+        _evidence(prefix, "s2", "a-3", victim_account_ids=["kid2"]),
+        _evidence(prefix, "s1", "r-1", source="report", cues=["reported_concern"], score=None),
+        _evidence(prefix, "s2", "a-3", victim_account_ids=["kid2"]),  # the same alert again
+        _evidence(prefix, "s1", "a-1"),  # joined its case before this batch
+        _evidence(prefix, "s3", "m-1", source="hash_match", cues=[]),
+        _evidence(prefix, "s2", "a-4", victim_account_ids=["kid", "kid2"], score=0.8),
+        _evidence(
+            prefix, "s1", "i-1", source="space_invite", cues=["meeting"], reasons=("invited",)
+        ),
+        _evidence(prefix, "s1", "a-5", occurred_at=NOW - timedelta(days=2), score=0.95),
+    ]
+
+
+def _stored(database: Database, prefix: str) -> dict[str, object]:
+    """What intake wrote about `prefix`'s suspects, with ids and clock times left out."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, str):
+            return value.removeprefix(prefix)
+        if isinstance(value, list | tuple):
+            return [strip(v) for v in value]
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()}
+        return value
+
+    with database.session() as session:
+        cases = {
+            case.id: case
+            for case in session.scalars(
+                select(Case).where(Case.suspect_account_id.startswith(prefix))
+            )
+        }
+        suspect = {case_id: strip(case.suspect_account_id) for case_id, case in cases.items()}
+        left_out = {"id", "suspect_account_id", "open_suspect_key"}
+        left_out |= {"opened_at", "sla_due_at", "updated_at"}  # each call's own clock
+        return {
+            "cases": {
+                suspect[case.id]: {
+                    column.name: strip(getattr(case, column.name))
+                    for column in Case.__table__.columns
+                    if column.name not in left_out
+                }
+                for case in cases.values()
+            },
+            "sla": {suspect[c.id]: c.sla_due_at - c.opened_at for c in cases.values()},
+            "items": sorted(
+                (
+                    suspect[i.case_id],
+                    i.source,
+                    strip(i.source_id),
+                    strip(i.victim_account_ids),
+                    i.cues,
+                    i.score,
+                    i.occurred_at,
+                )
+                for i in session.scalars(select(CaseItem).where(CaseItem.case_id.in_(cases)))
+            ),
+            "cues": sorted(
+                (suspect[c.case_id], c.cue)
+                for c in session.scalars(select(CaseCue).where(CaseCue.case_id.in_(cases)))
+            ),
+            "audit": [
+                (e.action, suspect[e.target_id], strip(e.details))
+                for e in session.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.target_id.in_(cases))
+                    .order_by(AuditEntry.seq)
+                )
+            ],
+            "events": sorted(
+                (suspect[e.data["case_id"]], str(strip({**e.data, "case_id": None})))
+                for e in session.scalars(
+                    select(OutboxEvent).where(OutboxEvent.type == "case.opened")
+                )
+                if e.data["case_id"] in cases
+            ),
+        }
+
+
+def test_a_batch_of_evidence_writes_what_one_intake_per_piece_writes(database: Database) -> None:
+    """open_or_update_cases folds the whole batch in memory and writes it in a few statements:
+    the cases, items, cues, audit entries and events must be those of one call per piece."""
+    for prefix in ("one-", "all-"):
+        add_accounts(
+            database,
+            **{prefix + "s1": "adult", prefix + "s2": "adult", prefix + "s3": "adult"},
+            **{prefix + "kid": "13_15", prefix + "kid2": "under_13"},
+        )
+        with database.session() as session:  # an open case from before
+            open_or_update_case(session, _evidence(prefix, "s1", "a-1"))
+    with database.session() as session:
+        one_by_one = [open_or_update_case(session, e) for e in _sequence("one-")]
+    with database.session() as session:
+        batched = open_or_update_cases(session, _sequence("all-"))
+
+    def shape(case_ids: list[str]) -> list[int]:  # which pieces share a case
+        return [case_ids.index(case_id) for case_id in case_ids]
+
+    assert shape(batched) == shape(one_by_one)
+    assert len(set(batched)) == 3
+    first, everything = _stored(database, "one-"), _stored(database, "all-")
+    # One entry per piece recorded (not for the repeat, nor for a-1 again); two escalations.
+    assert [(action, suspect, details["source_id"], details["escalated"])  # type: ignore[index]
+            for action, suspect, details in first["audit"]] == [  # type: ignore[attr-defined]
+        ("case.opened", "s1", "a-1", False),
+        ("case.updated", "s1", "a-2", False),
+        ("case.opened", "s2", "a-3", False),
+        ("case.updated", "s1", "r-1", False),
+        ("case.opened", "s3", "m-1", False),
+        ("case.updated", "s2", "a-4", True),  # a child under 13 and a score of 0.8
+        ("case.updated", "s1", "i-1", False),
+        ("case.updated", "s1", "a-5", True),  # a score of 0.95
+    ]  # fmt: skip
+    for key in ("cases", "items", "cues", "audit", "events"):
+        assert everything[key] == first[key], key
+    for suspect, sla in first["sla"].items():  # type: ignore[attr-defined]
+        # Each call starts the clock at its own now: the same SLA, to the second.
+        assert abs(everything["sla"][suspect] - sla) < timedelta(seconds=5)  # type: ignore[index]
+    with database.session() as session:
+        assert audit.verify_chain(session).ok
+
+
+def test_one_bad_piece_fails_the_batch_and_writes_nothing(database: Database) -> None:
+    """The caller (the screener, the intake worker) then retries piece by piece."""
+    add_accounts(database, suspect="adult", kid="13_15")
+    good = CaseEvidence("suspect", "alert", "alert-1", ("kid",), ("secrecy",), 0.4, NOW)
+    with (
+        pytest.raises(IntakeError, match="unknown suspect account 'nobody'"),
+        database.session() as session,
+    ):
+        open_or_update_cases(
+            session,
+            [good, dataclasses.replace(good, suspect_account_id="nobody", source_id="alert-2")],
+        )
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+        assert open_or_update_cases(session, []) == []
 
 
 def facts(**kwargs: object) -> CaseFacts:

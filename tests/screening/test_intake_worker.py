@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.cases.intake import CaseEvidence, open_or_update_cases
 from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.screening import Batcher, IncomingMessage, Screener
@@ -60,7 +61,7 @@ def test_alerts_are_queued_with_the_message_and_the_worker_opens_their_case(
 ) -> None:
     _accounts(database)
     screener = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
-    worker = CaseIntakeWorker(database, open_or_update_case)  # drained by hand, not started
+    worker = CaseIntakeWorker(database, open_or_update_cases)  # drained by hand, not started
     alert_ids = _groom(screener)
     assert alert_ids
     with database.session() as session:
@@ -80,7 +81,7 @@ def test_alerts_are_queued_with_the_message_and_the_worker_opens_their_case(
 
 def test_the_running_worker_follows_each_alert(database: Database) -> None:
     _accounts(database)
-    worker = CaseIntakeWorker(database, open_or_update_case, poll_s=60)
+    worker = CaseIntakeWorker(database, open_or_update_cases, poll_s=60)
     worker.start()
     screener = Screener(database, Policy.default(), RiskTracker.default(), defer_case_intake=True)
     batcher = Batcher(screener, on_alert=worker.notify)  # as `childsafe serve` wires them
@@ -100,7 +101,7 @@ def test_intakes_left_by_a_crash_are_run_by_the_next_worker(database: Database) 
     alert_ids = _groom(crashed)  # queued; its worker never ran
     assert _count(database, PendingCaseIntake) == len(alert_ids) > 0
 
-    worker = CaseIntakeWorker(database, open_or_update_case)
+    worker = CaseIntakeWorker(database, open_or_update_cases)
     worker.start()  # drains at start
     worker.close()
     assert _alert_items(database) == set(alert_ids)
@@ -116,10 +117,10 @@ def test_a_failing_intake_is_logged_and_left_while_the_others_go_through(
     assert len(alert_ids) >= 2
     poisoned = alert_ids[0]
 
-    def intake(session: Session, evidence: CaseEvidence) -> str:
-        if evidence.source_id == poisoned:
+    def intake(session: Session, evidences: Sequence[CaseEvidence]) -> list[str]:
+        if any(evidence.source_id == poisoned for evidence in evidences):
             raise ValueError("broken intake")
-        return open_or_update_case(session, evidence)
+        return open_or_update_cases(session, evidences)
 
     worker = CaseIntakeWorker(database, intake)
     with caplog.at_level(logging.ERROR, logger="childsafe.screening"):

@@ -7,8 +7,10 @@ from childsafe.audit.chain import (
     GENESIS_HASH,
     SYSTEM,
     ChainCheck,
+    Entry,
     canonical_json,
     record,
+    record_many,
     serialise_writes,
     verify_chain,
 )
@@ -17,8 +19,10 @@ __all__ = [
     "GENESIS_HASH",
     "SYSTEM",
     "ChainCheck",
+    "Entry",
     "canonical_json",
     "record",
+    "record_many",
     "serialise_writes",
     "verify_chain",
 ]

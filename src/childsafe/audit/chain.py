@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from childsafe.model.clock import as_utc, utcnow
@@ -26,10 +26,10 @@ from childsafe.store.tables.cases import AuditEntry, AuditHead
 AUDIT_HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
 AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 # Built once: building a statement costs more CPU than running it.
-NEXT_SEQ = (
+TAKE_SEQS = (
     update(AUDIT_HEAD)
     .where(AUDIT_HEAD.c.id == 1)
-    .values(last_seq=AUDIT_HEAD.c.last_seq + 1)
+    .values(last_seq=AUDIT_HEAD.c.last_seq + bindparam("count"))
     .returning(AUDIT_HEAD.c.last_seq, AUDIT_HEAD.c.last_hash)
 )
 SET_LAST_HASH = update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1)
@@ -81,6 +81,18 @@ def serialise_writes(session: Session) -> None:
     connection.execute(TOUCH_HEAD if connection.dialect.name == "sqlite" else LOCK_HEAD)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry to append: what `record` takes, for `record_many`."""
+
+    actor: str
+    action: str
+    target_type: str
+    target_id: str
+    details: Mapping[str, Any] | None = None
+    at: datetime | None = None
+
+
 def record(
     session: Session,
     *,
@@ -93,40 +105,45 @@ def record(
 ) -> int:
     """Append one entry in the caller's transaction (it commits or rolls back with the work).
 
-    Returns the entry's sequence number. Three Core statements: the ORM's flush cost more than
-    the appends themselves on the message path, which records one per alert.
+    Returns the entry's sequence number.
     """
-    at = as_utc(at) if at else utcnow()
+    entry = Entry(actor, action, target_type, target_id, details, at)
+    return record_many(session, [entry])[0]
+
+
+def record_many(session: Session, entries: Sequence[Entry]) -> list[int]:
+    """Append entries, in order, in the caller's transaction; returns their sequence numbers.
+
+    Three Core statements however many entries: the ORM's flush cost more than the appends
+    themselves on the message path, which records one per alert.
+    """
+    if not entries:
+        return []
     connection = session.connection()
     # Taking the head's lock first orders concurrent appenders; see the module docstring.
-    head = connection.execute(NEXT_SEQ).one()
-    document = {
-        "seq": head.last_seq,
-        "at": _timestamp(at),
-        "actor": actor,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        # Round-trip through JSON so we hash exactly what the JSON column will give back.
-        "details": json.loads(canonical_json(dict(details or {}))),
-    }
-    entry_hash = chain_hash(head.last_hash, document)
-    connection.execute(
-        INSERT_ENTRY,
-        {
-            "seq": head.last_seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "details": document["details"],
-            "prev_hash": head.last_hash,
-            "hash": entry_hash,
-        },
-    )
-    connection.execute(SET_LAST_HASH, {"last_hash": entry_hash})
-    return int(head.last_seq)
+    head = connection.execute(TAKE_SEQS, {"count": len(entries)}).one()
+    seq = int(head.last_seq) - len(entries)
+    prev_hash = head.last_hash
+    rows = []
+    for entry in entries:
+        seq += 1
+        at = as_utc(entry.at) if entry.at else utcnow()
+        document = {
+            "seq": seq,
+            "at": _timestamp(at),
+            "actor": entry.actor,
+            "action": entry.action,
+            "target_type": entry.target_type,
+            "target_id": entry.target_id,
+            # Round-trip through JSON so we hash exactly what the JSON column will give back.
+            "details": json.loads(canonical_json(dict(entry.details or {}))),
+        }
+        entry_hash = chain_hash(prev_hash, document)
+        rows.append({**document, "at": at, "prev_hash": prev_hash, "hash": entry_hash})
+        prev_hash = entry_hash
+    connection.execute(INSERT_ENTRY, rows)
+    connection.execute(SET_LAST_HASH, {"last_hash": prev_hash})
+    return [row["seq"] for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

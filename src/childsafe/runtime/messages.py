@@ -7,7 +7,7 @@ from typing import Protocol
 
 from starlette.datastructures import State
 
-from childsafe.cases.intake import open_or_update_case
+from childsafe.cases.intake import open_or_update_cases
 from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.runtime import settings
@@ -69,7 +69,7 @@ def case_intake_worker(database: Database, separate_processes: bool) -> CaseInta
     """
     if not separate_processes or database.is_sqlite:
         return None
-    worker = CaseIntakeWorker(database, open_or_update_case)
+    worker = CaseIntakeWorker(database, open_or_update_cases)
     worker.start()
     return worker
 

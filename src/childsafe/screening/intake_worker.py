@@ -2,9 +2,9 @@
 
 A screening process that defers case intake writes each alert's intake as a row of
 pending_case_intakes in the alert's own transaction, and answers the message at once. This
-worker, on its own connection, runs contract C (open_or_update_case) for those rows and deletes
-them in one transaction. So the answer does not wait for the case (about ten statements per
-alert on PostgreSQL), the case follows within milliseconds, and a crash in between leaves the
+worker, on its own connection, runs contract C (open_or_update_cases) for up to DRAIN_BATCH of
+those rows in one call and deletes them, in one transaction. So the answer does not wait for
+the cases, the cases follow within milliseconds, and a crash in between leaves the
 rows for the next drain: at start, on every wake-up, and on a timer that also picks up rows
 another process left behind. Concurrent workers (one per screening process) skip each other's
 rows on PostgreSQL (FOR UPDATE SKIP LOCKED); intake is idempotent per alert in any case.
@@ -101,8 +101,7 @@ class CaseIntakeWorker:
             done += len(batch)
 
     def _take(self, session: Any, rows: Sequence[Any]) -> None:
-        for row in rows:
-            self.intake(session, CaseEvidence.from_json(row.arguments))
+        self.intake(session, [CaseEvidence.from_json(row.arguments) for row in rows])
         session.connection().execute(DONE, {"ids": [row.alert_id for row in rows]})
 
     def _take_alone(self, session: Any, row: Any) -> None:

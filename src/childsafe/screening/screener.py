@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError, StatementError
 
 from childsafe.accounts import UnknownAccount, effective_settings
-from childsafe.cases.intake import CaseEvidence, open_or_update_case
+from childsafe.cases.intake import CaseEvidence, open_or_update_cases
 from childsafe.conversations import RiskTracker
 from childsafe.model import AgeBand
 from childsafe.model.clock import as_utc, utcnow
@@ -281,8 +281,7 @@ class Screener:
             with self.database.session() as session:
                 windows = self.storage.write(session.connection(), writes)
                 if intake_in_line:
-                    for case in writes.cases:
-                        open_or_update_case(session, case)
+                    open_or_update_cases(session, writes.cases)
                 moved = [window for window in windows if window.moved()]
                 if moved:
                     # Behind a savepoint: re-rating a space never fails the messages.
