@@ -61,7 +61,10 @@ async def lease_holders(bucket: KeyValue, partitions: int) -> list[str]:
 
 
 def _heartbeats(keys: list[str]) -> int:
-    return sum(key.startswith(f"{WORKERS}.") for key in keys)
+    # Distinct keys: a listing races the heartbeats and renewals written meanwhile, and
+    # nats-py's KeyValue.keys() then returns an updated key twice (one worker counted as two
+    # halved its fair share, released half its partitions and took them back a tick later).
+    return len({key for key in keys if key.startswith(f"{WORKERS}.")})
 
 
 class PartitionLeases:
