@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 
@@ -154,6 +155,10 @@ def run(args: argparse.Namespace) -> int:
     )
     start_operations(args, database, lambda: worker.connected)
     publisher = events_publisher(args, database)
+    # What start-up made (modules, tables, the policy) lives as long as the process: out of
+    # the collector's way, a full collection no longer scans it (70 ms every second or so
+    # under load, measured).
+    gc.freeze()
     try:
         asyncio.run(_until_signalled(worker))
     finally:

@@ -16,6 +16,7 @@ flight fails unacknowledged (clients retry) and a new process takes over.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import threading
 from collections import deque
@@ -78,6 +79,9 @@ def _serve(
     screener = Screener(
         database, policy, RiskTracker.default(), defer_case_intake=defer_case_intake
     )
+    # Start-up's objects live as long as this process: full collections skip them (as in
+    # `childsafe worker`).
+    gc.freeze()
     connection.send("ready")
     try:
         stopping = False
