@@ -228,9 +228,14 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
     await asyncio.gather(*(publisher() for _ in range(PUBLISHERS)))
     worker_cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     await nc.close()
-    window = sorted(latency for at, latency in latencies if measured_from <= at < until)
-    if not window:
+    measured = [(at, latency) for at, latency in latencies if measured_from <= at < until]
+    if not measured:
         raise RuntimeError("no verdict arrived in the measured seconds")
+    window = sorted(latency for _, latency in measured)
+    # A stall (a checkpoint, a long pause) shows as a second with few verdicts.
+    per_second = [0] * max(1, int(options.seconds))
+    for at, _ in measured:
+        per_second[min(len(per_second) - 1, int(at - measured_from))] += 1
     done = max(1, len(latencies))
 
     def percentile(q: float) -> float:
@@ -241,6 +246,8 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
         "msgs_per_s": round(len(window) / options.seconds),
         "p50_ms": percentile(0.50),
         "p99_ms": percentile(0.99),
+        "max_ms": round(1000 * window[-1], 1),
+        "slowest_second_msgs": min(per_second),
         "messages": len(window),
         "worker_cpu_ms_per_msg": round(1000 * worker_cpu / done, 3),
     }

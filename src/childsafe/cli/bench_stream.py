@@ -94,12 +94,13 @@ def run(args: argparse.Namespace) -> int:
         result["scaling_efficiency"] = round(result["msgs_per_s"] / (result["workers"] * single), 2)
     print()
     print(
-        f"{'workers':>8}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'efficiency':>12}"
-        f"{'worker CPU ms/msg':>19}"
+        f"{'workers':>8}{'msgs/s':>9}{'slowest 1 s':>13}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'efficiency':>12}{'worker CPU ms/msg':>19}"
     )
     for r in results:
         print(
-            f"{r['workers']:>8}{r['msgs_per_s']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
+            f"{r['workers']:>8}{r['msgs_per_s']:>9}{r['slowest_second_msgs']:>13}"
+            f"{r['p50_ms']:>9}{r['p99_ms']:>9}{r['max_ms']:>9}"
             f"{r['scaling_efficiency']:>12}{r['worker_cpu_ms_per_msg']:>19}"
         )
     print(
