@@ -345,6 +345,43 @@ def test_concurrent_intake_opens_one_case_and_keeps_the_audit_chain(database: Da
         assert audit.verify_chain(session).ok
 
 
+def test_concurrent_batches_about_two_suspects_in_either_order(database: Database) -> None:
+    """Batches lock two suspects' cases in opposite orders: the audit head's lock, taken
+    first, orders them, so no deadlock, one case per suspect, every item, an intact chain."""
+    add_accounts(database, s1="adult", s2="adult", kid="13_15")
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        suspects = ["s1", "s2"] if index % 2 else ["s2", "s1"]
+        batch = [
+            CaseEvidence(suspect, "alert", f"alert-{index}-{suspect}", ("kid",), ("secrecy",),
+                         0.4, NOW)
+            for suspect in suspects
+        ]  # fmt: skip
+        try:
+            barrier.wait()
+            with database.session() as session:
+                open_or_update_cases(session, batch)
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    with database.session() as session:
+        cases = session.scalars(select(Case)).all()
+        assert sorted((c.suspect_account_id, c.item_count) for c in cases) == [
+            ("s1", 6),
+            ("s2", 6),
+        ]
+        assert session.scalar(select(func.count()).select_from(CaseItem)) == 12
+        assert audit.verify_chain(session).ok
+
+
 def test_queued_evidence_keeps_the_pending_rows_json_form() -> None:
     """pending_case_intakes.arguments rows written before CaseEvidence still read back."""
     stored = {
