@@ -47,6 +47,16 @@ def _postgres_admin_url() -> str | None:
 
 
 @pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """DATABASE_URL's PostgreSQL server, for commands that make their own throwaway database
+    there (the benches)."""
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip("set DATABASE_URL to a PostgreSQL server to run the PostgreSQL tests")
+    return admin_url
+
+
+@pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end.
 

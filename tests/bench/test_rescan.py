@@ -4,7 +4,6 @@ real NATS server, the same findings as the one-process replay (the bench checks 
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -12,13 +11,13 @@ from childsafe.cli.main import main
 
 
 def test_bench_rescan_replays_the_same_history_in_process_and_on_a_worker(
-    capsys: pytest.CaptureFixture[str], nats_url: str
+    capsys: pytest.CaptureFixture[str], nats_url: str, postgres_server_url: str
 ) -> None:
-    postgres = os.environ.get("DATABASE_URL", "")
-    if "postgres" not in postgres:
-        pytest.skip("bench rescan needs PostgreSQL: set DATABASE_URL")
     args = ["bench", "rescan", "--json", "--messages", "3000", "--conversations", "40"]
-    assert main([*args, "--workers", "1", "--nats", nats_url, "--postgres-url", postgres]) == 0
+    assert (
+        main([*args, "--workers", "1", "--nats", nats_url, "--postgres-url", postgres_server_url])
+        == 0
+    )
     runs = json.loads(capsys.readouterr().out.splitlines()[-1])["runs"]
     assert [run["where"] for run in runs] == ["this process", "1 worker(s)"]
     alone, worker = runs

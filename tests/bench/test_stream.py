@@ -4,7 +4,6 @@ and PostgreSQL, publish -> verdict stored, with the figures the README quotes.""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -12,13 +11,10 @@ from childsafe.cli.main import main
 
 
 def test_bench_stream_measures_one_worker(
-    capsys: pytest.CaptureFixture[str], nats_url: str
+    capsys: pytest.CaptureFixture[str], nats_url: str, postgres_server_url: str
 ) -> None:
-    postgres = os.environ.get("DATABASE_URL", "")
-    if "postgres" not in postgres:
-        pytest.skip("bench stream needs PostgreSQL: set DATABASE_URL")
     args = ["bench", "stream", "--json", "--workers", "1", "--seconds", "2", "--warmup", "1"]
-    assert main([*args, "--nats", nats_url, "--postgres-url", postgres]) == 0
+    assert main([*args, "--nats", nats_url, "--postgres-url", postgres_server_url]) == 0
     output = capsys.readouterr().out
     (run,) = json.loads(output.splitlines()[-1])["workers"]
     assert run["workers"] == 1 and run["scaling_efficiency"] == 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -317,27 +318,37 @@ def test_the_worst_case_is_p1_and_a_mild_one_is_not() -> None:
     assert mild.level.sla > worst.level.sla
 
 
-def test_concurrent_intake_opens_one_case_and_keeps_the_audit_chain(database: Database) -> None:
-    add_accounts(database, suspect="adult", **{f"kid{i}": "13_15" for i in range(8)})
-    barrier = threading.Barrier(8)
-    results: list[str] = []
+def _at_once(count: int, work: Callable[[int], None]) -> None:
+    """work(0) .. work(count - 1), each in its own thread, released together; any error of
+    theirs fails the test."""
+    barrier = threading.Barrier(count)
     errors: list[BaseException] = []
 
-    def work(index: int) -> None:
+    def run(index: int) -> None:
         try:
             barrier.wait()
-            results.append(
-                intake(database, source_id=f"alert-{index}", victim_account_ids=[f"kid{index}"])
-            )
+            work(index)
         except BaseException as error:  # surfaced below
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors, errors
+
+
+def test_concurrent_intake_opens_one_case_and_keeps_the_audit_chain(database: Database) -> None:
+    add_accounts(database, suspect="adult", **{f"kid{i}": "13_15" for i in range(8)})
+    results: list[str] = []
+
+    def work(index: int) -> None:
+        results.append(
+            intake(database, source_id=f"alert-{index}", victim_account_ids=[f"kid{index}"])
+        )
+
+    _at_once(8, work)
     assert len(set(results)) == 1
     with database.session() as session:
         case = session.get(Case, results[0])
@@ -349,8 +360,6 @@ def test_concurrent_batches_about_two_suspects_in_either_order(database: Databas
     """Batches lock two suspects' cases in opposite orders: the audit head's lock, taken
     first, orders them, so no deadlock, one case per suspect, every item, an intact chain."""
     add_accounts(database, s1="adult", s2="adult", kid="13_15")
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
 
     def work(index: int) -> None:
         suspects = ["s1", "s2"] if index % 2 else ["s2", "s1"]
@@ -359,19 +368,10 @@ def test_concurrent_batches_about_two_suspects_in_either_order(database: Databas
                          0.4, NOW)
             for suspect in suspects
         ]  # fmt: skip
-        try:
-            barrier.wait()
-            with database.session() as session:
-                open_or_update_cases(session, batch)
-        except BaseException as error:  # surfaced below
-            errors.append(error)
+        with database.session() as session:
+            open_or_update_cases(session, batch)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    _at_once(6, work)
     with database.session() as session:
         cases = session.scalars(select(Case)).all()
         assert sorted((c.suspect_account_id, c.item_count) for c in cases) == [
