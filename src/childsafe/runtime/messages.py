@@ -12,6 +12,7 @@ from childsafe.conversations import RiskTracker
 from childsafe.policy import Policy
 from childsafe.runtime import settings
 from childsafe.screening import Answer, Batcher, IncomingMessage, Screener
+from childsafe.screening.collection import BatchCollector
 from childsafe.screening.intake_worker import CaseIntakeWorker
 from childsafe.screening.process import ProcessScreener
 from childsafe.screening.shards import Shards
@@ -86,7 +87,10 @@ def screening_batcher(
             ProcessScreener(database.url, policy, intake_worker is not None),
             on_alert=intake_worker.notify if intake_worker else None,
         )
-    return Batcher(Screener(database, policy, RiskTracker.default()))
+    return Batcher(
+        Screener(database, policy, RiskTracker.default()),
+        after_batch=BatchCollector().after_batch,
+    )
 
 
 def close_message_screener(state: State) -> None:

@@ -51,12 +51,15 @@ class Batcher:
         screener: BatchScreener,
         max_batch: int = MAX_BATCH,
         on_alert: Callable[[], None] | None = None,
+        after_batch: Callable[[], None] | None = None,
     ) -> None:
         """on_alert is called once per batch whose answers raised an alert (it wakes the
-        case intake worker when the screener defers intake)."""
+        case intake worker when the screener defers intake); after_batch after each batch
+        screened on this batcher's thread, its answers settled (a BatchCollector's)."""
         self.screener = screener
         self.max_batch = max_batch
         self.on_alert = on_alert
+        self.after_batch = after_batch
         # A screener that takes a batch without waiting for the last (ProcessScreener).
         self._submit: Callable[[Sequence[IncomingMessage]], Future[Sequence[Outcome]]] | None = (
             getattr(screener, "submit", None)
@@ -141,6 +144,8 @@ class Batcher:
                     break
             if items:
                 self._screen(items)
+                if self.after_batch is not None and self._submit is None:
+                    self.after_batch()
             if forget is not None:
                 self._forget(*forget)
 

@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection
 from sqlalchemy.exc import OperationalError
 
 from childsafe.policy import Policy
+from childsafe.screening.collection import BatchCollector
 from childsafe.screening.records import IncomingMessage, ScreeningUnavailable
 from childsafe.screening.screener import Outcome, Screener
 
@@ -82,6 +83,7 @@ def _serve(
     # Start-up's objects live as long as this process: full collections skip them (as in
     # `childsafe worker`).
     gc.freeze()
+    collector = BatchCollector()
     connection.send("ready")
     try:
         stopping = False
@@ -108,6 +110,8 @@ def _serve(
             for reply in replies:
                 with contextlib.suppress(BrokenPipeError, OSError):
                     connection.send(reply)
+            if batches:
+                collector.after_batch()  # after the answers: it delays none of them
     finally:
         database.dispose()
 
