@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from childsafe.cli.main import main
 from childsafe.store.db import Database
@@ -102,3 +103,38 @@ def test_an_unreadable_file_is_a_clear_error(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"cannot read {missing}: No such file or directory" in captured.err
+
+
+def test_a_load_that_changed_a_table_refreshes_its_statistics_on_postgresql(
+    tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plans made from an empty table's statistics outlast a bulk load until autovacuum
+    comes round; the import analyses what it changed, and only that."""
+    database = Database(postgres_url)
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    database.migrate()
+
+    def analysed() -> dict[str, int]:
+        with database.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT relname, analyze_count FROM pg_stat_user_tables"
+                    " WHERE relname IN ('accounts', 'connections')"
+                )
+            )
+            return {name: count for name, count in rows}
+
+    accounts = tmp_path / "accounts.jsonl"
+    accounts.write_text(
+        "".join(f'{{"id": "invented-{n}", "age_band": "adult"}}\n' for n in range(50))
+    )
+    try:
+        assert analysed() == {"accounts": 0, "connections": 0}
+        _import(capsys, "accounts", accounts, postgres_url)
+        assert analysed() == {"accounts": 1, "connections": 0}
+        _import(capsys, "accounts", accounts, postgres_url)  # unchanged: nothing to refresh
+        assert analysed() == {"accounts": 1, "connections": 0}
+    finally:
+        database.dispose()

@@ -37,22 +37,35 @@ from childsafe.cli.arguments import whole_number
 from childsafe.cli.output import human_print
 from childsafe.cli.progress import Progress
 from childsafe.store.db import Database
+from childsafe.store.tables.service import Account, Connection
 
 # Errors listed one by one (on stderr, and in --json); beyond this only counted.
 LISTED_ERRORS = 1000
 
 Validate = Callable[[Any], Any]
 Write = Callable[[Session, Sequence[Any]], list[ItemResult]]
-KINDS: dict[str, tuple[Validate, Write, str]] = {
-    "accounts": (
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    validate: Validate
+    write: Write
+    table: str  # whose statistics are refreshed after a load that changed it
+    description: str
+
+
+KINDS: dict[str, Kind] = {
+    "accounts": Kind(
         account_record,
         register_accounts,
+        Account.__tablename__,
         "one account a line: id, age_band and optionally display_name, created_at, "
         "notice_acknowledged and settings (in CSV, one column per setting)",
     ),
-    "connections": (
+    "connections": Kind(
         connection_record,
         connect_accounts,
+        Connection.__tablename__,
         "one connection a line: account_a, account_b",
     ),
 }
@@ -63,8 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import", help="bulk-load accounts or connections from JSONL or CSV"
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
-    for kind, (_, _, description) in KINDS.items():
-        sub = kinds.add_parser(kind, help=f"{kind} (idempotent)", description=description)
+    for name, kind in KINDS.items():
+        sub = kinds.add_parser(name, help=f"{name} (idempotent)", description=kind.description)
         sub.add_argument("file", type=Path, help="JSON Lines or CSV with a header; - for stdin")
         sub.add_argument(
             "--format", choices=("jsonl", "csv"), help="default: from the file name (.csv)"
@@ -79,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     say = human_print(args)
-    validate, write, _ = KINDS[args.kind]
+    kind = KINDS[args.kind]
     file_format = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "jsonl")
     try:
         binary = sys.stdin.buffer if str(args.file) == "-" else args.file.open("rb")
@@ -93,14 +106,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         rows = jsonl_rows(binary) if file_format == "jsonl" else csv_rows(binary, args.kind)
-        items = ((line, _checked(row, validate)) for line, row in rows)
+        items = ((line, _checked(row, kind.validate)) for line, row in rows)
         with Progress(args.kind, "lines") as progress:
-            for line, result in write_in_chunks(database, items, write, args.chunk):
+            for line, result in write_in_chunks(database, items, kind.write, args.chunk):
                 counts[result.status.value] += 1
                 progress.update()
                 if result.status is ItemStatus.ERROR and len(errors) < LISTED_ERRORS:
                     errors.append({"line": line, "error": result.error})
                     progress.write(f"{args.file}:{line}: {result.error}")
+        if counts[ItemStatus.CREATED.value] or counts[ItemStatus.UPDATED.value]:
+            database.refresh_statistics(kind.table)
     finally:
         if binary is not sys.stdin.buffer:
             binary.close()

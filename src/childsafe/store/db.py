@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -98,6 +98,16 @@ class Database:
         from childsafe.store.migrate import upgrade
 
         upgrade(self.engine)
+
+    def refresh_statistics(self, *tables: str) -> None:
+        """After a bulk load. PostgreSQL plans from statistics that autovacuum renews only
+        a minute or so later; until then a table of millions is planned as the empty one it
+        was. SQLite keeps none unless asked, and its planner assumes an index is selective."""
+        if self.is_sqlite or not tables:
+            return
+        quote = self.engine.dialect.identifier_preparer.quote
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE " + ", ".join(quote(table) for table in tables)))
 
     def dispose(self) -> None:
         self.engine.dispose()
