@@ -83,8 +83,9 @@ class Screener:
         # Highest risk seen per loaded conversation (kept in the state row for listings).
         self._risk: dict[str, float] = {}
         self.defer_case_intake = defer_case_intake
-        # Accounts as derived from their stored row (band, settings), keyed by that row.
-        self._accounts: dict[str, tuple[tuple[Any, ...], ScreenedAccount]] = {}
+        # Accounts as derived from their stored row (band, settings), keyed by that row; the
+        # least recently screened go first, two per cached conversation being the bound.
+        self._accounts: OrderedDict[str, tuple[tuple[Any, ...], ScreenedAccount]] = OrderedDict()
 
     # -- one batch, one transaction -------------------------------------------------------
 
@@ -211,16 +212,18 @@ class Screener:
             stored = (row.age_band, row.created_at, row.settings)
             known = self._accounts.get(row.id)
             if known is not None and known[0] == stored:
+                self._accounts.move_to_end(row.id)
                 accounts[row.id] = known[1]
                 continue
             band = AgeBand(row.age_band)
             account = ScreenedAccount(
                 row.id, band, as_utc(row.created_at), effective_settings(band, row.settings)
             )
-            if len(self._accounts) >= DEFAULT_CACHE_CONVERSATIONS:
-                self._accounts.clear()
             self._accounts[row.id] = (stored, account)
+            self._accounts.move_to_end(row.id)
             accounts[row.id] = account
+        while len(self._accounts) > 2 * self.cache_conversations:
+            self._accounts.popitem(last=False)
         return accounts
 
     # -- detector state -------------------------------------------------------------------
