@@ -5,17 +5,18 @@ datasets and standards (tests that need them skip cleanly without them)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from childsafe.bench.databases import postgres_database
 from childsafe.referrals.standards import standards_dir
 from childsafe.store.db import Database, database_url
+from tests.helpers.fresh_postgres import FreshPostgres
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NATS_URL = os.environ.get("NATS_URL", "nats://127.0.0.1:4222")
@@ -69,18 +70,43 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def fresh_postgres(postgres_url: str) -> Iterator[FreshPostgres]:
+    fresh = FreshPostgres(postgres_url)
+    yield fresh
+    fresh.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once, copied for each test that asks for `database`
+    (migrating it again cost ~0.5 s a test)."""
+    path = tmp_path_factory.mktemp("migrated") / "childsafe.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    database.dispose()  # the last connection closed checkpoints the WAL into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL for each real backend; PostgreSQL tables are reset between tests."""
+    """A database URL for each real backend, and a database of its own for each test:
+    empty, or already migrated when the test asks for `database` too (a copy of a migrated
+    SQLite file; the PostgreSQL session database with its rows deleted, see
+    helpers/fresh_postgres.py)."""
+    migrated = "database" in request.fixturenames
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'childsafe.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_url")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+        path = tmp_path / "childsafe.sqlite3"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
+    fresh: FreshPostgres = request.getfixturevalue("fresh_postgres")
+    if migrated:
+        fresh.migrated_and_empty()
+    else:
+        fresh.empty()
+    return fresh.url
 
 
 @pytest.fixture
