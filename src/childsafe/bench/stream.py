@@ -28,7 +28,7 @@ import nats
 import orjson
 from sqlalchemy import insert
 
-from childsafe.bench.api import TEXTS, cpu_seconds
+from childsafe.bench.api import TEXTS, cpu_seconds, family, peak_rss_mb
 from childsafe.bench.population import Population
 from childsafe.screening import IncomingMessage
 from childsafe.store.db import Database
@@ -227,6 +227,8 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
     await asyncio.gather(*(publisher() for _ in range(PUBLISHERS)))
     worker_cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    # A worker's memory is its own and its screening child's (--screening process).
+    peak_mb = max(sum(peak_rss_mb(member) for member in family(pid)) for pid in pids)
     await nc.close()
     measured = [(at, latency) for at, latency in latencies if measured_from <= at < until]
     if not measured:
@@ -250,6 +252,7 @@ async def _measure(options: StreamBench, layout: StreamLayout, pids: list[int]) 
         "slowest_second_msgs": min(per_second),
         "messages": len(window),
         "worker_cpu_ms_per_msg": round(1000 * worker_cpu / done, 3),
+        "worker_peak_rss_mb": round(peak_mb, 1),
     }
 
 
