@@ -61,10 +61,6 @@ def run(args: argparse.Namespace) -> int:
         results += _runs(args, population)
     first_rates = {r["workers"]: r["msgs_per_s"] for r in results[: args.workers]}
     for result in results:
-        single = next(r for r in results if r["conversations"] == result["conversations"])
-        result["scaling_efficiency"] = round(
-            result["msgs_per_s"] / (result["workers"] * (single["msgs_per_s"] or 1)), 2
-        )
         result["rate_vs_first"] = round(
             result["msgs_per_s"] / (first_rates[result["workers"]] or 1), 2
         )
@@ -126,4 +122,7 @@ def _runs(args: argparse.Namespace, population: Population) -> list[dict[str, An
                 )
             )
             runs.append({"conversations": population.conversations, **figures})
+    single = runs[0]["msgs_per_s"] or 1
+    for result in runs:
+        result["scaling_efficiency"] = round(result["msgs_per_s"] / (result["workers"] * single), 2)
     return runs
