@@ -1,7 +1,8 @@
 """Garbage collection between batches: a batch's dead cycles are collected, its survivors are
-frozen (out of later collections' way), the full sweep reclaims a cycle that died frozen once
-Python's memory grew by a quarter, and the batcher collects only once a batch's answers are
-settled. (The messages are the bench's invented everyday lines.)"""
+frozen (out of later collections' way), no young collection runs inside a batch, the full
+sweep reclaims a cycle that died frozen once Python's memory grew by a quarter, and the
+batcher collects only once a batch's answers are settled. (The messages are the bench's
+invented everyday lines.)"""
 
 from __future__ import annotations
 
@@ -37,8 +38,11 @@ def cycle() -> weakref.ref[Node]:
 
 @pytest.fixture(autouse=True)
 def unfrozen() -> Iterator[None]:
-    """The collector freezes this process's objects: leave them as the other tests expect."""
+    """The collector freezes this process's objects and raises the young generation's
+    threshold: leave both as the other tests expect."""
+    threshold = gc.get_threshold()
     yield
+    gc.set_threshold(*threshold)
     gc.unfreeze()
     gc.collect()
 
@@ -53,6 +57,28 @@ def test_a_batch_leaves_no_dead_cycle_and_its_survivors_frozen() -> None:
     assert gc.get_freeze_count() > frozen_before
     assert gc.get_count()[0] < 5  # nothing left in the young generation to traverse again
     assert kept[0].partner is None
+
+
+def test_no_collection_runs_while_a_batch_is_alive() -> None:
+    collector = BatchCollector()
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        # About what a batch of 256 messages keeps alive until its end (rows, answers, states):
+        # CPython's default threshold (700) would collect young objects some 30 times here.
+        batch = [Node() for _ in range(20_000)]
+        assert collections == []
+        del batch
+        collector.after_batch()
+    finally:
+        gc.callbacks.remove(count)
+    assert collections and set(collections) == {2}  # the batch's own collection, after it
 
 
 def test_a_cycle_that_dies_frozen_waits_for_the_sweep_after_growth() -> None:
